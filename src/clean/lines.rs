@@ -1,0 +1,94 @@
+//! Splitting a page into lines, and the one `RegexSet` pass over them.
+
+use std::ops::Range;
+
+use crate::rules::{Pat, RuleSet};
+
+/// Byte ranges of each line's trimmed text. Handles `\n`, `\r\n` and lone `\r`.
+pub fn split(text: &str) -> Vec<Range<usize>> {
+    let mut out = Vec::with_capacity(text.len() / 40 + 1);
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => {
+                out.push(trimmed(text, start..i));
+                start = i + 1;
+            }
+            b'\r' => {
+                out.push(trimmed(text, start..i));
+                if bytes.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if start < bytes.len() {
+        out.push(trimmed(text, start..bytes.len()));
+    }
+    out
+}
+
+fn trimmed(text: &str, r: Range<usize>) -> Range<usize> {
+    let s = &text[r.clone()];
+    let lead = s.len() - s.trim_start().len();
+    let t = s.trim();
+    r.start + lead..r.start + lead + t.len()
+}
+
+/// Which patterns match each line, stored flat: one allocation per page.
+pub struct MatchTable {
+    ids: Vec<u32>,
+    /// `starts[i]..starts[i + 1]` indexes `ids` for line `i`.
+    starts: Vec<u32>,
+}
+
+impl MatchTable {
+    pub fn build(text: &str, lines: &[Range<usize>], rules: &RuleSet) -> MatchTable {
+        let mut ids = Vec::new();
+        let mut starts = Vec::with_capacity(lines.len() + 1);
+        let mut scratch = Vec::new();
+        starts.push(0);
+        for r in lines {
+            if !r.is_empty() {
+                scratch.clear();
+                rules.matches_into(&text[r.clone()], &mut scratch);
+                ids.extend(scratch.iter().map(|&i| i as u32));
+            }
+            starts.push(ids.len() as u32);
+        }
+        MatchTable { ids, starts }
+    }
+
+    /// Whether any pattern matched line `line`.
+    pub fn any(&self, line: usize) -> bool {
+        self.starts[line] != self.starts[line + 1]
+    }
+
+    /// Whether `pat` matched line `line`.
+    pub fn hit(&self, line: usize, pat: &Pat) -> bool {
+        let s = &self.ids[self.starts[line] as usize..self.starts[line + 1] as usize];
+        s.binary_search(&(pat.id as u32)).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts<'a>(t: &'a str) -> Vec<&'a str> {
+        split(t).into_iter().map(|r| &t[r]).collect()
+    }
+
+    #[test]
+    fn splits_every_line_ending_and_trims() {
+        assert_eq!(texts("a\r\n  b \rc\n\nd"), vec!["a", "b", "c", "", "d"]);
+        assert_eq!(texts("x\n"), vec!["x"]);
+        assert!(texts("").is_empty());
+        assert_eq!(texts("\u{a0}— \u{a0}\n"), vec!["—"]);
+    }
+}

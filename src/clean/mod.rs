@@ -1,0 +1,464 @@
+//! The cleaning engine: one page of text in, a verdict for every line and
+//! the articles they make out.
+//!
+//! Stages, in order:
+//! 1. split lines and match every pattern against every line in one
+//!    `RegexSet` pass ([`lines`]);
+//! 2. find article boundaries ([`crate::split`]), which cut the page into
+//!    segments, one per article;
+//! 3. per segment: unzoned line and block rules, then header/footer-zoned
+//!    ones, then mirrored-text rules; what is left is kept;
+//! 4. choose the title, apply rewrites, and assemble the article.
+//!
+//! Within a stage the earlier rule wins; a decided line is never re-decided,
+//! except that a block reaching backwards may drop lines kept so far.
+
+pub mod lines;
+mod zones;
+
+use std::collections::VecDeque;
+use std::ops::Range;
+
+use crate::rules::{Block, BlockEnd, Kind, MirrorMode, RuleSet, Zone};
+use crate::split;
+use lines::MatchTable;
+
+pub use zones::is_prose;
+
+/// What happened to one input line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Empty after trimming; paragraphs are re-separated on output.
+    Blank,
+    /// Kept as a paragraph (possibly rewritten).
+    Kept,
+    /// Kept as its article's title; `boundary` is the rule that named it.
+    Title { boundary: Option<usize> },
+    /// Dropped by rule `rule` (an index into the rule set).
+    Dropped { rule: usize },
+    /// Part of an article header matched by boundary rule `rule`; dropped.
+    Boundary { rule: usize },
+}
+
+impl Verdict {
+    /// The rule that decided this line, if a rule did.
+    pub fn rule(self) -> Option<usize> {
+        match self {
+            Verdict::Dropped { rule } | Verdict::Boundary { rule } => Some(rule),
+            Verdict::Title { boundary } => boundary,
+            Verdict::Blank | Verdict::Kept => None,
+        }
+    }
+
+    pub fn is_kept(self) -> bool {
+        matches!(self, Verdict::Kept | Verdict::Title { .. })
+    }
+}
+
+/// A kept line whose text a rewrite rule changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rewrite {
+    pub rule: usize,
+    pub text: String,
+}
+
+/// The full record of one input line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineRecord {
+    pub verdict: Verdict,
+    /// The article (0-based index into [`Cleaned::articles`]) this line went to.
+    pub article: Option<usize>,
+    pub rewrite: Option<Rewrite>,
+}
+
+/// One article cut out of a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    pub title: String,
+    pub paragraphs: Vec<String>,
+    /// The input lines (0-based, end exclusive) of the article's segment.
+    pub lines: Range<usize>,
+    /// The input line the title came from.
+    pub title_line: usize,
+    /// The boundary rule that started this article, if any.
+    pub boundary: Option<usize>,
+}
+
+impl Article {
+    /// The article as husk writes it: title, blank line, paragraphs separated
+    /// by one blank line, one trailing newline.
+    pub fn render(&self) -> String {
+        let len = self.title.len() + self.paragraphs.iter().map(|p| p.len() + 2).sum::<usize>() + 2;
+        let mut out = String::with_capacity(len);
+        out.push_str(&self.title);
+        out.push('\n');
+        for p in &self.paragraphs {
+            out.push('\n');
+            out.push_str(p);
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The result of cleaning one page: per-line record and articles.
+#[derive(Debug, Clone)]
+pub struct Cleaned {
+    /// Byte range of each input line's trimmed text in the page.
+    pub lines: Vec<Range<usize>>,
+    pub records: Vec<LineRecord>,
+    pub articles: Vec<Article>,
+}
+
+impl Cleaned {
+    /// How many input lines each rule dropped, by rule index.
+    pub fn dropped_by_rule(&self) -> Vec<(usize, usize)> {
+        let mut counts: Vec<(usize, usize)> = Vec::new();
+        for r in &self.records {
+            if let Verdict::Dropped { rule } | Verdict::Boundary { rule } = r.verdict {
+                match counts.iter_mut().find(|(id, _)| *id == rule) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((rule, 1)),
+                }
+            }
+        }
+        counts.sort_unstable();
+        counts
+    }
+}
+
+/// Cleans one page of decoded text with `rules`.
+pub fn clean(text: &str, rules: &RuleSet) -> Cleaned {
+    let lines = lines::split(text);
+    let table = MatchTable::build(text, &lines, rules);
+    let found = split::find(text, &lines, &table, rules);
+    let mut engine = Engine {
+        text,
+        rules,
+        verdicts: lines
+            .iter()
+            .map(|r| {
+                if r.is_empty() {
+                    Verdict::Blank
+                } else {
+                    Verdict::Kept
+                }
+            })
+            .collect(),
+        rewrites: vec![None; lines.len()],
+        lines: &lines,
+        table: &table,
+        cut: None,
+    };
+    for f in &found {
+        for &l in &f.header {
+            engine.verdicts[l] = Verdict::Boundary { rule: f.rule };
+        }
+        engine.verdicts[f.title] = Verdict::Title {
+            boundary: Some(f.rule),
+        };
+    }
+    let mut starts: Vec<(usize, Option<usize>)> = vec![(0, None)];
+    starts.extend(found.iter().map(|f| (f.header[0], Some(f.rule))));
+    let mut articles = Vec::new();
+    let mut owner = vec![None; lines.len()];
+    for (k, &(start, boundary)) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map_or(lines.len(), |s| s.0);
+        if let Some(mut article) = engine.article(start..end) {
+            article.boundary = boundary;
+            for (l, o) in owner.iter_mut().enumerate().take(end).skip(start) {
+                if engine.verdicts[l].is_kept() {
+                    *o = Some(articles.len());
+                }
+            }
+            articles.push(article);
+        }
+    }
+    let Engine {
+        verdicts, rewrites, ..
+    } = engine;
+    let records = verdicts
+        .into_iter()
+        .zip(rewrites)
+        .zip(owner)
+        .map(|((verdict, rewrite), article)| LineRecord {
+            verdict,
+            article,
+            rewrite,
+        })
+        .collect();
+    Cleaned {
+        lines,
+        records,
+        articles,
+    }
+}
+
+struct Engine<'a> {
+    text: &'a str,
+    rules: &'a RuleSet,
+    lines: &'a [Range<usize>],
+    table: &'a MatchTable,
+    verdicts: Vec<Verdict>,
+    rewrites: Vec<Option<Rewrite>>,
+    /// Set once a block ending at the page fires: every later line goes with it.
+    cut: Option<usize>,
+}
+
+/// The article's first and last prose lines, when it has any.
+type Zones = Option<(usize, usize)>;
+
+impl<'a> Engine<'a> {
+    /// A line's text; borrowed from the page, not from the engine.
+    fn line(&self, i: usize) -> &'a str {
+        &self.text[self.lines[i].clone()]
+    }
+
+    fn article(&mut self, seg: Range<usize>) -> Option<Article> {
+        if let Some(rule) = self.cut {
+            self.drop_range(seg, rule);
+            return None;
+        }
+        self.scan(seg.clone(), None);
+        let zones = self.zones(seg.clone());
+        self.scan(seg.clone(), Some(zones));
+        self.mirror(seg.clone());
+        self.rewrite(seg.clone(), zones, false);
+        let title_line = loop {
+            let line = seg
+                .clone()
+                .find(|&i| matches!(self.verdicts[i], Verdict::Title { .. }));
+            let line = line.or_else(|| seg.clone().find(|&i| self.verdicts[i] == Verdict::Kept))?;
+            if let Verdict::Kept = self.verdicts[line] {
+                self.verdicts[line] = Verdict::Title { boundary: None };
+            }
+            self.rewrite(line..line + 1, zones, true);
+            if self.verdicts[line].is_kept() {
+                break line;
+            }
+        };
+        let text_of = |i: usize| match &self.rewrites[i] {
+            Some(r) => r.text.clone(),
+            None => self.line(i).to_string(),
+        };
+        Some(Article {
+            title: text_of(title_line),
+            paragraphs: seg
+                .clone()
+                .filter(|&i| i != title_line && self.verdicts[i].is_kept())
+                .map(text_of)
+                .collect(),
+            lines: seg,
+            title_line,
+            boundary: None,
+        })
+    }
+
+    fn drop_range(&mut self, range: Range<usize>, rule: usize) {
+        for v in &mut self.verdicts[range] {
+            if *v != Verdict::Blank {
+                *v = Verdict::Dropped { rule };
+            }
+        }
+    }
+
+    fn zones(&self, seg: Range<usize>) -> Zones {
+        let mut prose =
+            seg.filter(|&i| self.verdicts[i] == Verdict::Kept && is_prose(self.line(i)));
+        let first = prose.next()?;
+        Some((first, prose.last().unwrap_or(first)))
+    }
+
+    fn prose_before(&self, from: usize, to: usize) -> bool {
+        (from..to).any(|i| self.verdicts[i].is_kept() && is_prose(self.line(i)))
+    }
+
+    fn in_zone(zone: Zone, i: usize, zones: Zones) -> bool {
+        match (zone, zones) {
+            (Zone::Any, _) | (_, None) => true,
+            (Zone::Header, Some((first, _))) => i < first,
+            (Zone::Footer, Some((_, last))) => i > last,
+            (Zone::Title, _) => false,
+        }
+    }
+
+    /// Applies line and block rules to undecided lines: the unzoned rules when
+    /// `zones` is None, else the header- and footer-zoned ones.
+    fn scan(&mut self, seg: Range<usize>, zones: Option<Zones>) {
+        let rules = self.rules.rules();
+        let mut i = seg.start;
+        while i < seg.end {
+            if self.verdicts[i] != Verdict::Kept || !self.table.any(i) {
+                i += 1;
+                continue;
+            }
+            let mut next = i + 1;
+            for (ri, rule) in rules.iter().enumerate() {
+                let applies = match zones {
+                    None => rule.zone == Zone::Any,
+                    Some(z) => rule.zone != Zone::Any && Self::in_zone(rule.zone, i, z),
+                };
+                if !applies {
+                    continue;
+                }
+                match &rule.kind {
+                    Kind::Line { pattern } if self.table.hit(i, pattern) => {
+                        self.verdicts[i] = Verdict::Dropped { rule: ri };
+                    }
+                    Kind::Block(b)
+                        if self.table.hit(i, &b.start)
+                            && (!b.after_prose || self.prose_before(seg.start, i)) =>
+                    {
+                        next = self.block(ri, b, i, seg.clone());
+                    }
+                    _ => continue,
+                }
+                break;
+            }
+            i = next;
+        }
+    }
+
+    /// Drops the block anchored at line `at`; returns where scanning resumes.
+    fn block(&mut self, rule: usize, b: &Block, at: usize, seg: Range<usize>) -> usize {
+        let mut reached = 0;
+        let mut j = at;
+        while reached < b.before && j > seg.start {
+            j -= 1;
+            match self.verdicts[j] {
+                Verdict::Blank => continue,
+                Verdict::Title { .. } | Verdict::Boundary { .. } => break,
+                _ => {}
+            }
+            if b.before_pattern
+                .as_ref()
+                .is_some_and(|p| !self.table.hit(j, p))
+            {
+                break;
+            }
+            if self.verdicts[j] == Verdict::Kept {
+                self.verdicts[j] = Verdict::Dropped { rule };
+            }
+            reached += 1;
+        }
+        let nonblank_after = (at + 1..seg.end).filter(|&j| !self.lines[j].is_empty());
+        let end = match &b.end {
+            BlockEnd::Pattern {
+                pattern,
+                inclusive,
+                max_lines,
+            } => {
+                let found = nonblank_after
+                    .take(max_lines.unwrap_or(usize::MAX))
+                    .find(|&j| self.table.hit(j, pattern));
+                match found {
+                    Some(j) if *inclusive => j + 1,
+                    Some(j) => j,
+                    None => at + 1,
+                }
+            }
+            BlockEnd::Blank => (at + 1..seg.end)
+                .find(|&j| self.lines[j].is_empty())
+                .unwrap_or(seg.end),
+            BlockEnd::Lines(n) => nonblank_after.take(n - 1).last().map_or(at + 1, |j| j + 1),
+            BlockEnd::Article => seg.end,
+            BlockEnd::Page => {
+                self.cut = Some(rule);
+                seg.end
+            }
+        };
+        let from = if b.start_inclusive { at } else { at + 1 };
+        for v in &mut self.verdicts[from..end.max(from)] {
+            if *v == Verdict::Kept {
+                *v = Verdict::Dropped { rule };
+            }
+        }
+        end.max(at + 1)
+    }
+
+    fn mirror(&mut self, seg: Range<usize>) {
+        for (ri, rule) in self.rules.rules().iter().enumerate() {
+            let Kind::Mirror(m) = &rule.kind else {
+                continue;
+            };
+            let eligible = |s: &str| {
+                let n = s.chars().count();
+                n >= m.min_chars && n <= m.max_chars && s.split_whitespace().count() >= m.min_words
+            };
+            let nonblank: Vec<usize> = seg.clone().filter(|&i| !self.lines[i].is_empty()).collect();
+            match m.mode {
+                MirrorMode::Repeat => {
+                    let mut window: VecDeque<&str> = VecDeque::with_capacity(m.window + 1);
+                    for &i in &nonblank {
+                        let norm = normalize(self.line(i));
+                        if self.verdicts[i] == Verdict::Kept
+                            && eligible(norm)
+                            && window.contains(&norm)
+                        {
+                            self.verdicts[i] = Verdict::Dropped { rule: ri };
+                        }
+                        window.push_back(norm);
+                        if window.len() > m.window {
+                            window.pop_front();
+                        }
+                    }
+                }
+                MirrorMode::Prefix => {
+                    for pair in nonblank.windows(2) {
+                        let (a, b) = (normalize(self.line(pair[0])), normalize(self.line(pair[1])));
+                        let prefix = b.len() > a.len()
+                            && b.starts_with(a)
+                            && b[a.len()..].starts_with(|c: char| !c.is_alphanumeric());
+                        if self.verdicts[pair[0]] == Verdict::Kept && eligible(a) && prefix {
+                            self.verdicts[pair[0]] = Verdict::Dropped { rule: ri };
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Applies rewrite rules to kept lines: title-zone rules when `title`,
+    /// the others otherwise. A line rewritten to nothing is dropped.
+    fn rewrite(&mut self, range: Range<usize>, zones: Zones, title: bool) {
+        for (ri, rule) in self.rules.rules().iter().enumerate() {
+            let Kind::Rewrite { pattern, replace } = &rule.kind else {
+                continue;
+            };
+            if (rule.zone == Zone::Title) != title {
+                continue;
+            }
+            let re = self.rules.rewrite_regex(pattern);
+            for i in range.clone() {
+                if !self.verdicts[i].is_kept() || (!title && !Self::in_zone(rule.zone, i, zones)) {
+                    continue;
+                }
+                let new = match &self.rewrites[i] {
+                    Some(r) if re.is_match(&r.text) => {
+                        re.replace_all(&r.text, replace.as_str()).trim().to_string()
+                    }
+                    None if self.table.hit(i, pattern) => re
+                        .replace_all(self.line(i), replace.as_str())
+                        .trim()
+                        .to_string(),
+                    _ => continue,
+                };
+                if new.is_empty() {
+                    self.verdicts[i] = Verdict::Dropped { rule: ri };
+                    self.rewrites[i] = None;
+                } else {
+                    self.rewrites[i] = Some(Rewrite {
+                        rule: ri,
+                        text: new,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// The text compared by mirrored-text rules: without list dashes, bullets
+/// and separators at either end ("- Korea Herald" repeats "Korea Herald").
+fn normalize(line: &str) -> &str {
+    line.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '—' | '•' | '|' | '·'))
+}

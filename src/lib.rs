@@ -1,0 +1,19 @@
+//! husk strips page chrome from scraped news text and cuts each page into
+//! clean articles.
+//!
+//! The pipeline: bytes → [`decode`] → lines → a verdict per line
+//! ([`clean`], using [`rules`] and [`split`]) → articles → [`output`].
+//!
+//! ```
+//! let rules = husk::rules::RuleSet::default_pack();
+//! let page = "Advertisement\nCouncil passes budget\nThe council passed the budget on Monday after a long debate.\n";
+//! let cleaned = husk::clean::clean(page, &rules);
+//! assert_eq!(cleaned.articles[0].title, "Council passes budget");
+//! ```
+
+pub mod batch;
+pub mod clean;
+pub mod decode;
+pub mod output;
+pub mod rules;
+pub mod split;

@@ -1,0 +1,690 @@
+//! The TOML rule-file format: parsing and validation into [`Rule`]s.
+//!
+//! Every problem is collected rather than stopping at the first, so a user
+//! fixing a rule file sees the full list at once.
+
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+use super::diag::Diagnostic;
+use super::model::*;
+
+/// One `[[rule]]` table as written. Everything but `id` is optional here so
+/// that missing fields are reported together with every other problem.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    id: Option<Spanned<String>>,
+    kind: Option<Spanned<String>>,
+    description: Option<String>,
+    enabled: Option<bool>,
+    zone: Option<Spanned<String>>,
+    pattern: Option<Spanned<String>>,
+    replace: Option<String>,
+    start: Option<Spanned<String>>,
+    start_inclusive: Option<bool>,
+    end: Option<Spanned<String>>,
+    end_pattern: Option<Spanned<String>>,
+    end_inclusive: Option<bool>,
+    max_lines: Option<usize>,
+    count: Option<Spanned<usize>>,
+    before: Option<usize>,
+    before_pattern: Option<Spanned<String>>,
+    after_prose: Option<bool>,
+    mode: Option<Spanned<String>>,
+    window: Option<usize>,
+    min_chars: Option<usize>,
+    min_words: Option<usize>,
+    max_chars: Option<usize>,
+    lines: Option<Spanned<Vec<Spanned<RawBoundaryLine>>>>,
+    title: Option<Spanned<usize>>,
+    #[serde(default)]
+    drop: Vec<String>,
+    #[serde(default)]
+    keep: Vec<String>,
+    #[serde(default)]
+    example: Vec<RawCase>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawBoundaryLine {
+    Pattern(String),
+    Table(RawBoundaryTable),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBoundaryTable {
+    pattern: Option<String>,
+    same_as: Option<usize>,
+    #[serde(default)]
+    optional: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCase {
+    input: String,
+    output: Option<String>,
+    titles: Option<Vec<String>>,
+}
+
+/// What one file defines.
+#[derive(Debug, Default)]
+pub struct Parsed {
+    pub rules: Vec<Rule>,
+    /// Ids switched off with `enabled = false`.
+    pub disabled: Vec<(String, Origin)>,
+}
+
+/// Fields each kind accepts beyond the common ones.
+const KIND_FIELDS: &[(&str, &[&str])] = &[
+    ("line", &["pattern"]),
+    (
+        "block",
+        &[
+            "start",
+            "start_inclusive",
+            "end",
+            "end_pattern",
+            "end_inclusive",
+            "max_lines",
+            "count",
+            "before",
+            "before_pattern",
+            "after_prose",
+        ],
+    ),
+    (
+        "mirror",
+        &["mode", "window", "min_chars", "min_words", "max_chars"],
+    ),
+    ("rewrite", &["pattern", "replace"]),
+    ("boundary", &["lines", "title"]),
+];
+
+/// Parses and validates one rule file. Problems go to `diags`.
+pub fn parse(file: &str, source: &str, diags: &mut Vec<Diagnostic>) -> Parsed {
+    let mut parsed = Parsed::default();
+    let (root, errors) = DeTable::parse_recoverable(source);
+    if !errors.is_empty() {
+        for e in errors {
+            diags.push(Diagnostic::spanned(
+                "syntax",
+                file,
+                source,
+                e.span(),
+                None,
+                e.message().trim().to_string(),
+            ));
+        }
+        return parsed;
+    }
+    for (key, value) in root.get_ref().iter() {
+        if key.get_ref() != "rule" {
+            diags.push(Diagnostic::spanned(
+                "unknown-key",
+                file,
+                source,
+                Some(key.span()),
+                None,
+                format!(
+                    "unknown top-level key `{}`; expected `[[rule]]` tables",
+                    key.get_ref()
+                ),
+            ));
+            continue;
+        }
+        let Some(array) = value.get_ref().as_array() else {
+            diags.push(Diagnostic::spanned(
+                "invalid-value",
+                file,
+                source,
+                Some(value.span()),
+                None,
+                "`rule` must be an array of tables: write each rule under `[[rule]]`",
+            ));
+            continue;
+        };
+        for item in array.iter() {
+            let ctx = Ctx { file, source };
+            let span = item.span();
+            let raw: Spanned<DeValue<'_>> = item.clone();
+            match RawRule::deserialize(ValueDeserializer::from(raw)) {
+                Ok(raw) => ctx.validate(raw, span, &mut parsed, diags),
+                Err(e) => {
+                    let id = item
+                        .get_ref()
+                        .get("id")
+                        .and_then(|v| v.get_ref().as_str().map(str::to_string));
+                    let code = if e.message().starts_with("unknown field") {
+                        "unknown-key"
+                    } else {
+                        "invalid-value"
+                    };
+                    diags.push(Diagnostic::spanned(
+                        code,
+                        file,
+                        source,
+                        e.span().or(Some(span)),
+                        id.as_deref(),
+                        e.message().trim().to_string(),
+                    ));
+                }
+            }
+        }
+    }
+    parsed
+}
+
+struct Ctx<'a> {
+    file: &'a str,
+    source: &'a str,
+}
+
+impl Ctx<'_> {
+    fn diag(
+        &self,
+        code: &'static str,
+        at: usize,
+        rule: &str,
+        msg: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic::at(code, self.file, self.source, at, Some(rule), msg)
+    }
+
+    /// Checks a pattern compiles; on error, points at the offending character.
+    fn pattern(&self, p: &Spanned<String>, rule: &str, diags: &mut Vec<Diagnostic>) -> Option<Pat> {
+        match regex::Regex::new(p.get_ref()) {
+            Ok(_) => Some(Pat::new(p.get_ref().clone())),
+            Err(err) => {
+                let (offset, msg) = match regex_syntax::Parser::new().parse(p.get_ref()) {
+                    Err(regex_syntax::Error::Parse(e)) => {
+                        (e.span().start.offset, e.kind().to_string())
+                    }
+                    Err(regex_syntax::Error::Translate(e)) => {
+                        (e.span().start.offset, e.kind().to_string())
+                    }
+                    _ => (0, err.to_string()),
+                };
+                let start = p.span().start;
+                let quote = if self.source[start..].starts_with("'''")
+                    || self.source[start..].starts_with("\"\"\"")
+                {
+                    3
+                } else {
+                    1
+                };
+                diags.push(self.diag(
+                    "invalid-regex",
+                    start + quote + offset,
+                    rule,
+                    format!("invalid regular expression `{}`: {msg}", p.get_ref()),
+                ));
+                None
+            }
+        }
+    }
+
+    fn validate(
+        &self,
+        raw: RawRule,
+        span: Range<usize>,
+        out: &mut Parsed,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        let before = diags.len();
+        let Some(id) = raw.id.as_ref() else {
+            diags.push(Diagnostic::at(
+                "missing-field",
+                self.file,
+                self.source,
+                span.start,
+                None,
+                "missing field `id`",
+            ));
+            return;
+        };
+        let id_at = id.span().start;
+        let id_str = id.get_ref().as_str();
+        if id_str.is_empty()
+            || !id_str
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        {
+            diags.push(self.diag(
+                "invalid-id",
+                id_at,
+                id_str,
+                "ids may use only ASCII letters, digits, '.', '-' and '_'",
+            ));
+        }
+        let origin = Origin {
+            file: self.file.to_string(),
+            line: Diagnostic::at("", "", self.source, id_at, None, "").line,
+        };
+        if raw.enabled == Some(false) {
+            out.disabled.push((id_str.to_string(), origin));
+            return;
+        }
+        let missing = |field: &str, diags: &mut Vec<Diagnostic>| {
+            diags.push(self.diag(
+                "missing-field",
+                id_at,
+                id_str,
+                format!("missing field `{field}`"),
+            ));
+        };
+        if raw
+            .description
+            .as_deref()
+            .is_none_or(|d| d.trim().is_empty())
+        {
+            missing("description", diags);
+        }
+        let Some(kind_name) = raw.kind.as_ref() else {
+            missing("kind", diags);
+            return;
+        };
+        let Some(&(_, own_fields)) = KIND_FIELDS.iter().find(|(k, _)| k == kind_name.get_ref())
+        else {
+            diags.push(self.diag(
+                "invalid-value",
+                kind_name.span().start,
+                id_str,
+                format!(
+                    "unknown kind `{}`; expected one of: line, block, mirror, rewrite, boundary",
+                    kind_name.get_ref()
+                ),
+            ));
+            return;
+        };
+        for field in raw.present_kind_fields() {
+            if !own_fields.contains(&field) {
+                diags.push(self.diag(
+                    "unknown-key",
+                    id_at,
+                    id_str,
+                    format!(
+                        "field `{field}` does not apply to {} rules",
+                        kind_name.get_ref()
+                    ),
+                ));
+            }
+        }
+        let zone = match raw
+            .zone
+            .as_ref()
+            .map(|z| (z.get_ref().as_str(), z.span().start))
+        {
+            None | Some(("any", _)) => Zone::Any,
+            Some(("header", _)) => Zone::Header,
+            Some(("footer", _)) => Zone::Footer,
+            Some(("title", at)) if kind_name.get_ref() != "rewrite" => {
+                diags.push(self.diag(
+                    "invalid-value",
+                    at,
+                    id_str,
+                    "zone `title` applies only to rewrite rules",
+                ));
+                Zone::Any
+            }
+            Some(("title", _)) => Zone::Title,
+            Some((other, at)) => {
+                diags.push(self.diag(
+                    "invalid-value",
+                    at,
+                    id_str,
+                    format!("unknown zone `{other}`; expected any, header, footer or title"),
+                ));
+                Zone::Any
+            }
+        };
+        let kind = self.kind(&raw, kind_name.get_ref(), id_at, id_str, diags);
+        let examples = Examples {
+            drop: raw.drop,
+            keep: raw.keep,
+            cases: raw
+                .example
+                .into_iter()
+                .map(|c| Case {
+                    input: c.input,
+                    output: c.output,
+                    titles: c.titles,
+                })
+                .collect(),
+        };
+        if examples.keep.is_empty() {
+            diags.push(self.diag(
+                "missing-example",
+                id_at,
+                id_str,
+                "no `keep` example: show a line this rule must leave alone",
+            ));
+        }
+        if examples.drop.is_empty() && examples.cases.is_empty() {
+            diags.push(self.diag(
+                "missing-example",
+                id_at,
+                id_str,
+                "no `drop` example and no `[[rule.example]]`: show what this rule must act on",
+            ));
+        }
+        if diags.len() > before {
+            return;
+        }
+        if let Some(kind) = kind {
+            out.rules.push(Rule {
+                id: id_str.to_string(),
+                description: raw.description.unwrap_or_default(),
+                zone,
+                kind,
+                examples,
+                origin,
+            });
+        }
+    }
+
+    fn kind(
+        &self,
+        raw: &RawRule,
+        kind: &str,
+        id_at: usize,
+        id: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Kind> {
+        let need =
+            |field: &'static str, v: Option<&Spanned<String>>, diags: &mut Vec<Diagnostic>| {
+                if v.is_none() {
+                    diags.push(self.diag(
+                        "missing-field",
+                        id_at,
+                        id,
+                        format!("missing field `{field}`"),
+                    ));
+                }
+                v.and_then(|p| self.pattern(p, id, diags))
+            };
+        match kind {
+            "line" => Some(Kind::Line {
+                pattern: need("pattern", raw.pattern.as_ref(), diags)?,
+            }),
+            "rewrite" => {
+                let pattern = need("pattern", raw.pattern.as_ref(), diags);
+                if raw.replace.is_none() {
+                    diags.push(self.diag("missing-field", id_at, id, "missing field `replace`"));
+                }
+                Some(Kind::Rewrite {
+                    pattern: pattern?,
+                    replace: raw.replace.clone()?,
+                })
+            }
+            "block" => self.block(raw, id_at, id, diags).map(Kind::Block),
+            "mirror" => {
+                let mode = match raw
+                    .mode
+                    .as_ref()
+                    .map(|m| (m.get_ref().as_str(), m.span().start))
+                {
+                    None | Some(("repeat", _)) => MirrorMode::Repeat,
+                    Some(("prefix", _)) => MirrorMode::Prefix,
+                    Some((other, at)) => {
+                        diags.push(self.diag(
+                            "invalid-value",
+                            at,
+                            id,
+                            format!("unknown mode `{other}`; expected repeat or prefix"),
+                        ));
+                        return None;
+                    }
+                };
+                Some(Kind::Mirror(Mirror {
+                    mode,
+                    window: raw.window.unwrap_or(6),
+                    min_chars: raw.min_chars.unwrap_or(3),
+                    min_words: raw.min_words.unwrap_or(1),
+                    max_chars: raw.max_chars.unwrap_or(200),
+                }))
+            }
+            "boundary" => self.boundary(raw, id_at, id, diags).map(Kind::Boundary),
+            _ => None,
+        }
+    }
+
+    fn block(
+        &self,
+        raw: &RawRule,
+        id_at: usize,
+        id: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Block> {
+        let start = match &raw.start {
+            Some(p) => self.pattern(p, id, diags),
+            None => {
+                diags.push(self.diag("missing-field", id_at, id, "missing field `start`"));
+                None
+            }
+        };
+        let before_pattern = raw
+            .before_pattern
+            .as_ref()
+            .map(|p| self.pattern(p, id, diags));
+        let end_name = raw
+            .end
+            .as_ref()
+            .map(|e| (e.get_ref().as_str(), e.span().start));
+        let end = match end_name {
+            None => {
+                diags.push(self.diag(
+                    "missing-field",
+                    id_at,
+                    id,
+                    "missing field `end` (pattern, blank, lines, article or page)",
+                ));
+                None
+            }
+            Some(("pattern", at)) => match &raw.end_pattern {
+                Some(p) => self.pattern(p, id, diags).map(|pattern| BlockEnd::Pattern {
+                    pattern,
+                    inclusive: raw.end_inclusive.unwrap_or(true),
+                    max_lines: raw.max_lines,
+                }),
+                None => {
+                    diags.push(self.diag(
+                        "missing-field",
+                        at,
+                        id,
+                        "`end = \"pattern\"` needs `end_pattern`",
+                    ));
+                    None
+                }
+            },
+            Some(("blank", _)) => Some(BlockEnd::Blank),
+            Some(("lines", at)) => match &raw.count {
+                Some(n) if *n.get_ref() >= 1 => Some(BlockEnd::Lines(*n.get_ref())),
+                Some(n) => {
+                    diags.push(self.diag(
+                        "invalid-value",
+                        n.span().start,
+                        id,
+                        "`count` must be at least 1",
+                    ));
+                    None
+                }
+                None => {
+                    diags.push(self.diag(
+                        "missing-field",
+                        at,
+                        id,
+                        "`end = \"lines\"` needs `count`",
+                    ));
+                    None
+                }
+            },
+            Some(("article", _)) => Some(BlockEnd::Article),
+            Some(("page", _)) => Some(BlockEnd::Page),
+            Some((other, at)) => {
+                diags.push(self.diag(
+                    "invalid-value",
+                    at,
+                    id,
+                    format!(
+                        "unknown end `{other}`; expected pattern, blank, lines, article or page"
+                    ),
+                ));
+                None
+            }
+        };
+        if raw.end_pattern.is_some() && !matches!(end_name, Some(("pattern", _))) {
+            diags.push(self.diag(
+                "unknown-key",
+                id_at,
+                id,
+                "`end_pattern` needs `end = \"pattern\"`",
+            ));
+        }
+        Some(Block {
+            start: start?,
+            start_inclusive: raw.start_inclusive.unwrap_or(true),
+            end: end?,
+            before: raw.before.unwrap_or(0),
+            before_pattern: before_pattern.flatten(),
+            after_prose: raw.after_prose.unwrap_or(false),
+        })
+    }
+
+    fn boundary(
+        &self,
+        raw: &RawRule,
+        id_at: usize,
+        id: &str,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Boundary> {
+        let Some(lines) = &raw.lines else {
+            diags.push(self.diag("missing-field", id_at, id, "missing field `lines`"));
+            return None;
+        };
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (i, line) in lines.get_ref().iter().enumerate() {
+            let at = line.span().start;
+            match line.get_ref() {
+                RawBoundaryLine::Pattern(p) => {
+                    let sp = Spanned::new(line.span(), p.clone());
+                    match self.pattern(&sp, id, diags) {
+                        Some(pattern) => out.push(BoundaryLine::Pattern {
+                            pattern,
+                            optional: false,
+                        }),
+                        None => ok = false,
+                    }
+                }
+                RawBoundaryLine::Table(t) => match (&t.pattern, t.same_as) {
+                    (Some(p), None) => match regex::Regex::new(p) {
+                        Ok(_) => out.push(BoundaryLine::Pattern {
+                            pattern: Pat::new(p.clone()),
+                            optional: t.optional,
+                        }),
+                        Err(e) => {
+                            diags.push(self.diag(
+                                "invalid-regex",
+                                at,
+                                id,
+                                format!("invalid regular expression `{p}`: {e}"),
+                            ));
+                            ok = false;
+                        }
+                    },
+                    (None, Some(n)) if n >= 1 && n <= i => out.push(BoundaryLine::SameAs(n)),
+                    (None, Some(_)) => {
+                        diags.push(self.diag(
+                            "invalid-value",
+                            at,
+                            id,
+                            "`same_as` must name an earlier line (1-based)",
+                        ));
+                        ok = false;
+                    }
+                    _ => {
+                        diags.push(self.diag(
+                            "invalid-value",
+                            at,
+                            id,
+                            "give either `pattern` or `same_as`",
+                        ));
+                        ok = false;
+                    }
+                },
+            }
+        }
+        if out.is_empty() && ok {
+            diags.push(self.diag("invalid-value", lines.span().start, id, "`lines` is empty"));
+            return None;
+        }
+        if matches!(
+            out.first(),
+            Some(BoundaryLine::Pattern { optional: true, .. })
+        ) {
+            diags.push(self.diag(
+                "invalid-value",
+                lines.span().start,
+                id,
+                "the first line of a boundary cannot be optional",
+            ));
+            ok = false;
+        }
+        let title = match &raw.title {
+            Some(t) if (1..=lines.get_ref().len()).contains(t.get_ref()) => *t.get_ref(),
+            Some(t) => {
+                diags.push(self.diag(
+                    "invalid-value",
+                    t.span().start,
+                    id,
+                    "`title` must be a line number of `lines` (1-based)",
+                ));
+                return None;
+            }
+            None => {
+                diags.push(self.diag("missing-field", id_at, id, "missing field `title`"));
+                return None;
+            }
+        };
+        ok.then_some(Boundary { lines: out, title })
+    }
+}
+
+impl RawRule {
+    /// Names of the kind-specific fields that were given.
+    fn present_kind_fields(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        let mut add = |present: bool, name: &'static str| {
+            if present {
+                v.push(name);
+            }
+        };
+        add(self.pattern.is_some(), "pattern");
+        add(self.replace.is_some(), "replace");
+        add(self.start.is_some(), "start");
+        add(self.start_inclusive.is_some(), "start_inclusive");
+        add(self.end.is_some(), "end");
+        add(self.end_pattern.is_some(), "end_pattern");
+        add(self.end_inclusive.is_some(), "end_inclusive");
+        add(self.max_lines.is_some(), "max_lines");
+        add(self.count.is_some(), "count");
+        add(self.before.is_some(), "before");
+        add(self.before_pattern.is_some(), "before_pattern");
+        add(self.after_prose.is_some(), "after_prose");
+        add(self.mode.is_some(), "mode");
+        add(self.window.is_some(), "window");
+        add(self.min_chars.is_some(), "min_chars");
+        add(self.min_words.is_some(), "min_words");
+        add(self.max_chars.is_some(), "max_chars");
+        add(self.lines.is_some(), "lines");
+        add(self.title.is_some(), "title");
+        v
+    }
+}

@@ -1,0 +1,314 @@
+//! Rules: the TOML file format, the embedded default pack, and compiling
+//! rules into one [`RegexSet`] so each line is matched against every
+//! pattern in a single pass.
+
+mod defaults;
+pub mod diag;
+mod file;
+mod model;
+pub mod selftest;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use regex::{Regex, RegexSet, RegexSetBuilder};
+
+pub use diag::{Diagnostic, Diagnostics};
+pub use model::*;
+
+/// A rule file's text and the name it is reported under.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub text: String,
+    /// User files may override default rules by id; default files may not
+    /// repeat each other's ids.
+    pub user: bool,
+}
+
+impl Source {
+    /// The embedded default pack, in precedence order.
+    pub fn defaults() -> Vec<Source> {
+        defaults::FILES
+            .iter()
+            .map(|(name, text)| Source {
+                name: format!("<default>/{name}"),
+                text: (*text).to_string(),
+                user: false,
+            })
+            .collect()
+    }
+
+    /// Reads a user's rule file.
+    pub fn read(path: &Path) -> std::io::Result<Source> {
+        Ok(Source {
+            name: path.display().to_string(),
+            text: std::fs::read_to_string(path)?,
+            user: true,
+        })
+    }
+}
+
+/// Why rules could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read rule file {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Invalid(Diagnostics),
+}
+
+/// Compiled rules, shared read-only by every worker.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    set: RegexSet,
+    /// Individually compiled patterns, only those rewrites need.
+    rewrites: HashMap<usize, Regex>,
+}
+
+impl RuleSet {
+    /// The embedded default pack.
+    pub fn default_pack() -> RuleSet {
+        load(&Source::defaults()).expect("the embedded default rules are valid (checked by tests)")
+    }
+
+    /// Loads the default pack (unless `no_defaults`) followed by user files.
+    pub fn from_files(paths: &[PathBuf], no_defaults: bool) -> Result<RuleSet, LoadError> {
+        let mut sources = if no_defaults {
+            Vec::new()
+        } else {
+            Source::defaults()
+        };
+        for path in paths {
+            sources.push(Source::read(path).map_err(|source| LoadError::Io {
+                path: path.clone(),
+                source,
+            })?);
+        }
+        load(&sources).map_err(LoadError::Invalid)
+    }
+
+    /// Compiles validated rules: gives each distinct pattern an index in the set.
+    pub fn build(mut rules: Vec<Rule>) -> Result<RuleSet, regex::Error> {
+        let mut index: HashMap<String, usize> = HashMap::new();
+        let mut patterns: Vec<String> = Vec::new();
+        for rule in &mut rules {
+            for pat in rule.kind.pats_mut() {
+                pat.id = *index.entry(pat.src.clone()).or_insert_with(|| {
+                    patterns.push(pat.src.clone());
+                    patterns.len() - 1
+                });
+            }
+        }
+        let set = RegexSetBuilder::new(&patterns)
+            .size_limit(64 << 20)
+            .dfa_size_limit(64 << 20)
+            .build()?;
+        let mut rewrites = HashMap::new();
+        for rule in &rules {
+            if let Kind::Rewrite { pattern, .. } = &rule.kind {
+                rewrites.insert(pattern.id, Regex::new(&pattern.src)?);
+            }
+        }
+        Ok(RuleSet {
+            rules,
+            set,
+            rewrites,
+        })
+    }
+
+    /// A set holding only rule `index`, for testing it in isolation.
+    pub fn only(&self, index: usize) -> RuleSet {
+        RuleSet::build(vec![self.rules[index].clone()]).expect("patterns compiled once already")
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// Number of distinct patterns in the set.
+    pub fn pattern_count(&self) -> usize {
+        self.set.len()
+    }
+
+    /// Appends the ids of every pattern matching `line` to `out`.
+    pub fn matches_into(&self, line: &str, out: &mut Vec<usize>) {
+        if self.set.is_empty() {
+            return;
+        }
+        out.extend(self.set.matches(line).iter());
+    }
+
+    /// The compiled regex of a rewrite pattern.
+    pub fn rewrite_regex(&self, pat: &Pat) -> &Regex {
+        &self.rewrites[&pat.id]
+    }
+
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.rules.iter().position(|r| r.id == id)
+    }
+}
+
+/// Parses every source, then merges them: user rules with a default rule's
+/// id replace it in place; `enabled = false` removes a rule.
+pub fn load(sources: &[Source]) -> Result<RuleSet, Diagnostics> {
+    let mut diags = Vec::new();
+    let mut rules: Vec<Rule> = Vec::new();
+    // Where each id was first defined, and whether by a user file.
+    let mut seen: HashMap<String, (usize, bool)> = HashMap::new();
+    for source in sources {
+        let parsed = file::parse(&source.name, &source.text, &mut diags);
+        for rule in parsed.rules {
+            match seen.get(&rule.id).copied() {
+                Some((at, false)) if source.user => rules[at] = rule,
+                Some((at, _)) => {
+                    let first = &rules[at].origin;
+                    let line_start = line_offset(&source.text, rule.origin.line);
+                    diags.push(Diagnostic::at(
+                        "duplicate-id",
+                        &source.name,
+                        &source.text,
+                        line_start,
+                        Some(&rule.id),
+                        format!("id already used at {}:{}", first.file, first.line),
+                    ));
+                }
+                None => {
+                    seen.insert(rule.id.clone(), (rules.len(), source.user));
+                    rules.push(rule);
+                }
+            }
+        }
+        for (id, origin) in parsed.disabled {
+            match seen.get(&id) {
+                Some(&(at, _)) => rules[at].id.clear(),
+                None => diags.push(Diagnostic::at(
+                    "unknown-rule",
+                    &source.name,
+                    &source.text,
+                    line_offset(&source.text, origin.line),
+                    Some(&id),
+                    "`enabled = false` names no rule loaded before this file",
+                )),
+            }
+        }
+    }
+    if !diags.is_empty() {
+        return Err(Diagnostics(diags));
+    }
+    rules.retain(|r| !r.id.is_empty());
+    RuleSet::build(rules).map_err(|e| {
+        Diagnostics(vec![Diagnostic {
+            code: "regex-set",
+            file: "<rules>".into(),
+            line: 1,
+            column: 1,
+            rule: None,
+            message: format!("the combined patterns do not compile: {e}"),
+            source_line: String::new(),
+        }])
+    })
+}
+
+/// Byte offset of the first non-blank character of 1-based `line`.
+fn line_offset(text: &str, line: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
+    let rest = &text[start..];
+    start + (rest.len() - rest.trim_start_matches([' ', '\t']).len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(text: &str) -> Source {
+        Source {
+            name: "my.toml".into(),
+            text: text.into(),
+            user: true,
+        }
+    }
+
+    const OK_RULE: &str = r#"
+[[rule]]
+id = "t.ad"
+kind = "line"
+description = "ad label"
+pattern = '^Advertisement$'
+drop = ["Advertisement"]
+keep = ["An advertisement ran."]
+"#;
+
+    #[test]
+    fn default_pack_loads() {
+        let set = RuleSet::default_pack();
+        assert!(set.len() > 20, "only {} default rules", set.len());
+    }
+
+    #[test]
+    fn bad_regex_points_at_line_and_column() {
+        let text = "\n\n\n[[rule]]\nid = \"x.bad\"\nkind = \"line\"\npattern = '^(Share'\ndescription = \"d\"\ndrop = [\"a\"]\nkeep = [\"b\"]\n";
+        let err = load(&[user(text)]).unwrap_err();
+        assert_eq!(err.0.len(), 1, "{err}");
+        let d = &err.0[0];
+        assert_eq!(
+            (d.code, d.line, d.rule.as_deref()),
+            ("invalid-regex", 7, Some("x.bad"))
+        );
+        assert_eq!(d.column, 12, "points at the unclosed group: {err}");
+    }
+
+    #[test]
+    fn every_problem_is_reported() {
+        let text = format!(
+            "{OK_RULE}\n[[rule]]\nid = \"t.ad\"\nkind = \"line\"\ndescription = \"d\"\npattern = 'x'\ndrop = ['x']\nkeep = ['y']\n\n[[rule]]\nid = \"t.two\"\nkind = \"line\"\npatern = 'x'\n\n[[rule]]\nid = \"t.three\"\nkind = \"block\"\ndescription = \"d\"\nstart = '('\nend = \"sideways\"\n"
+        );
+        let err = load(&[user(&text)]).unwrap_err();
+        let codes: Vec<_> = err.0.iter().map(|d| d.code).collect();
+        assert!(codes.contains(&"duplicate-id"), "{err}");
+        assert!(codes.contains(&"unknown-key"), "{err}");
+        assert!(codes.contains(&"invalid-regex"), "{err}");
+        assert!(codes.contains(&"invalid-value"), "{err}");
+    }
+
+    #[test]
+    fn user_rule_overrides_default_by_id_and_can_disable() {
+        let defaults = Source {
+            name: "d.toml".into(),
+            text: OK_RULE.into(),
+            user: false,
+        };
+        let over = OK_RULE.replace("^Advertisement$", "^ADVERTISEMENT$");
+        let set = load(&[defaults.clone(), user(&over)]).unwrap();
+        assert_eq!(set.len(), 1);
+        match &set.rules()[0].kind {
+            Kind::Line { pattern } => assert_eq!(pattern.src, "^ADVERTISEMENT$"),
+            other => panic!("{other:?}"),
+        }
+        let off = load(&[defaults, user("[[rule]]\nid = \"t.ad\"\nenabled = false\n")]).unwrap();
+        assert!(off.is_empty());
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let err = load(&[user("[[rule]]\nid = \"x\"\nkind = = \"line\"\n")]).unwrap_err();
+        assert_eq!(err.0[0].code, "syntax");
+        assert_eq!(err.0[0].line, 3, "{err}");
+    }
+}
