@@ -80,7 +80,7 @@ impl MatchTable {
 mod tests {
     use super::*;
 
-    fn texts<'a>(t: &'a str) -> Vec<&'a str> {
+    fn texts(t: &str) -> Vec<&str> {
         split(t).into_iter().map(|r| &t[r]).collect()
     }
 

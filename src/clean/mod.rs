@@ -263,10 +263,9 @@ impl<'a> Engine<'a> {
     }
 
     fn zones(&self, seg: Range<usize>) -> Zones {
-        let mut prose =
-            seg.filter(|&i| self.verdicts[i] == Verdict::Kept && is_prose(self.line(i)));
-        let first = prose.next()?;
-        Some((first, prose.last().unwrap_or(first)))
+        let prose = |i: &usize| self.verdicts[*i] == Verdict::Kept && is_prose(self.line(*i));
+        let first = seg.clone().find(prose)?;
+        Some((first, seg.rev().find(prose).unwrap_or(first)))
     }
 
     fn prose_before(&self, from: usize, to: usize) -> bool {
@@ -461,4 +460,193 @@ impl<'a> Engine<'a> {
 /// and separators at either end ("- Korea Herald" repeats "Korea Herald").
 fn normalize(line: &str) -> &str {
     line.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '—' | '•' | '|' | '·'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{Source, load};
+
+    fn rules(toml: &str) -> RuleSet {
+        let src = Source {
+            name: "t.toml".into(),
+            text: toml.into(),
+            user: true,
+        };
+        load(&[src]).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Kept lines of every article, titles first, as one list per article.
+    fn articles(page: &str, set: &RuleSet) -> Vec<Vec<String>> {
+        clean(page, set)
+            .articles
+            .into_iter()
+            .map(|a| std::iter::once(a.title).chain(a.paragraphs).collect())
+            .collect()
+    }
+
+    const EX: &str = "drop = ['x']\nkeep = ['y']\ndescription = 'd'\n";
+
+    #[test]
+    fn line_rule_drops_matching_lines_and_records_the_rule() {
+        let set = rules(&format!(
+            "[[rule]]\nid = 'ad'\nkind = 'line'\npattern = '^Ad$'\n{EX}"
+        ));
+        let page = "Title\nAd\nBody one.\n  Ad  \nBody two.";
+        let c = clean(page, &set);
+        assert_eq!(c.records[1].verdict, Verdict::Dropped { rule: 0 });
+        assert_eq!(c.records[3].verdict, Verdict::Dropped { rule: 0 });
+        assert_eq!(c.records[0].verdict, Verdict::Title { boundary: None });
+        assert_eq!(
+            articles(page, &set),
+            vec![vec!["Title", "Body one.", "Body two."]]
+        );
+        assert_eq!(c.dropped_by_rule(), vec![(0, 2)]);
+    }
+
+    #[test]
+    fn zoned_line_rules_act_only_outside_the_prose() {
+        let set = rules(&format!(
+            "[[rule]]\nid = 'h'\nkind = 'line'\nzone = 'header'\npattern = '^on$'\n{EX}\n[[rule]]\nid = 'f'\nkind = 'line'\nzone = 'footer'\npattern = '^Comments$'\n{EX}"
+        ));
+        let page = "Title\non\nThe first sentence of the story is long enough to count as prose.\non\nComments\nThe second sentence of the story is long enough to count as prose too.\nComments";
+        assert_eq!(
+            articles(page, &set),
+            vec![vec![
+                "Title",
+                "The first sentence of the story is long enough to count as prose.",
+                "on",
+                "Comments",
+                "The second sentence of the story is long enough to count as prose too."
+            ]]
+        );
+    }
+
+    #[test]
+    fn block_ends() {
+        let block = |end: &str| {
+            rules(&format!(
+                "[[rule]]\nid = 'b'\nkind = 'block'\nstart = '^START$'\n{end}\n{EX}"
+            ))
+        };
+        let page = "T\nSTART\na\nb\n\nc\nEND\nd\n";
+        let kept = |end: &str| articles(page, &block(end)).concat();
+        assert_eq!(kept("end = 'blank'"), ["T", "c", "END", "d"]);
+        assert_eq!(
+            kept("end = 'lines'\ncount = 2"),
+            ["T", "b", "c", "END", "d"]
+        );
+        assert_eq!(kept("end = 'pattern'\nend_pattern = '^END$'"), ["T", "d"]);
+        assert_eq!(
+            kept("end = 'pattern'\nend_pattern = '^END$'\nend_inclusive = false"),
+            ["T", "END", "d"]
+        );
+        assert_eq!(
+            kept("end = 'pattern'\nend_pattern = '^END$'\nstart_inclusive = false"),
+            ["T", "START", "d"]
+        );
+        // Not found within max_lines: only the anchor goes.
+        assert_eq!(
+            kept("end = 'pattern'\nend_pattern = '^END$'\nmax_lines = 2"),
+            ["T", "a", "b", "c", "END", "d"]
+        );
+        assert_eq!(kept("end = 'article'"), ["T"]);
+    }
+
+    #[test]
+    fn block_reaches_backwards_but_not_into_the_title() {
+        let set = rules(&format!(
+            "[[rule]]\nid = 'cap'\nkind = 'block'\nstart = '^hide caption$'\nend = 'lines'\ncount = 1\nbefore = 3\n{EX}"
+        ));
+        let page = "Title\nBody.\nA caption.\n\nA credit\nhide caption\nMore body.";
+        assert_eq!(articles(page, &set), vec![vec!["Title", "More body."]]);
+        let limited = rules(&format!(
+            "[[rule]]\nid = 'cap'\nkind = 'block'\nstart = '^hide caption$'\nend = 'lines'\ncount = 1\nbefore = 3\nbefore_pattern = '^[A-Z ]+$'\n{EX}"
+        ));
+        let page = "Title\nBody.\nCNN\nhide caption";
+        assert_eq!(articles(page, &limited), vec![vec!["Title", "Body."]]);
+    }
+
+    #[test]
+    fn page_end_block_drops_later_articles_and_waits_for_prose() {
+        let set = rules(&format!(
+            "[[rule]]\nid = 'split'\nkind = 'boundary'\nlines = ['^==$', '\\S']\ntitle = 2\nkeep = ['y']\ndescription = 'd'\n[[rule.example]]\ninput = 'x'\n\n[[rule]]\nid = 'rel'\nkind = 'block'\nstart = '^Related$'\nend = 'page'\nafter_prose = true\n{EX}"
+        ));
+        let page = "Related\nOne\nThe first story is told here in a sentence long enough to be prose.\nRelated\nteaser\n==\nTwo\nSecond body.";
+        let c = clean(page, &set);
+        assert_eq!(c.articles.len(), 1);
+        assert_eq!(
+            c.articles[0].title, "Related",
+            "before prose the block does not fire"
+        );
+        assert!(
+            c.records[6..]
+                .iter()
+                .all(|r| r.verdict == Verdict::Dropped { rule: 1 })
+        );
+    }
+
+    #[test]
+    fn mirror_repeat_and_prefix() {
+        let set = rules(
+            "[[rule]]\nid = 'm'\nkind = 'mirror'\nmode = 'repeat'\nwindow = 2\ndescription = 'd'\nkeep = ['y']\n[[rule.example]]\ninput = 'x'\n\n[[rule]]\nid = 'p'\nkind = 'mirror'\nmode = 'prefix'\nmin_words = 2\ndescription = 'd'\nkeep = ['y']\n[[rule.example]]\ninput = 'x'\n",
+        );
+        let page = "Herald\n- Herald\nBody text here\nOld Town\nOld Town, at dusk, from the hill.\nx\ny\nz\nHerald";
+        assert_eq!(
+            articles(page, &set).concat(),
+            [
+                "Herald",
+                "Body text here",
+                "Old Town, at dusk, from the hill.",
+                "x",
+                "y",
+                "z",
+                "Herald"
+            ]
+        );
+    }
+
+    #[test]
+    fn boundary_splits_and_names_titles() {
+        let set = rules(
+            "[[rule]]\nid = 's'\nkind = 'boundary'\nlines = ['^News$', '\\S', '^Published$', { pattern = '^on$', optional = true }, { same_as = 2 }]\ntitle = 5\ndescription = 'd'\nkeep = ['y']\n[[rule.example]]\ninput = 'x'\n",
+        );
+        let page = "News\nOne\nPublished\non\nOne\nBody one.\nNews\nTwo\nPublished\nTwo\nBody two.\nNews\nThree\nPublished\nNot three\nBody three.";
+        let c = clean(page, &set);
+        let titles: Vec<_> = c.articles.iter().map(|a| a.title.as_str()).collect();
+        assert_eq!(titles, ["One", "Two"]);
+        assert_eq!(
+            c.articles[1].paragraphs.last().unwrap(),
+            "Body three.",
+            "a failed match starts nothing"
+        );
+        assert_eq!(c.records[0].verdict, Verdict::Boundary { rule: 0 });
+        assert_eq!(c.records[4].verdict, Verdict::Title { boundary: Some(0) });
+        assert_eq!(c.records[5].article, Some(0));
+        assert_eq!(c.records[10].article, Some(1));
+    }
+
+    #[test]
+    fn rewrite_changes_text_and_empty_rewrite_drops() {
+        let set = rules(
+            "[[rule]]\nid = 'suffix'\nkind = 'rewrite'\nzone = 'title'\npattern = '\\s+\\|\\s+[^|]+$'\nreplace = ''\ndescription = 'd'\nkeep = ['y']\n[[rule.example]]\ninput = 'x'\n\n[[rule]]\nid = 'star'\nkind = 'rewrite'\npattern = '\\*+'\nreplace = ''\ndescription = 'd'\nkeep = ['y']\n[[rule.example]]\ninput = 'x'\n",
+        );
+        let page = "***\nTitle | Site\nBody ** text | kept.";
+        let c = clean(page, &set);
+        assert_eq!(c.records[0].verdict, Verdict::Dropped { rule: 1 });
+        assert_eq!(c.articles[0].title, "Title");
+        assert_eq!(c.articles[0].paragraphs, ["Body  text | kept."]);
+        assert_eq!(c.records[1].rewrite.as_ref().map(|r| r.rule), Some(0));
+    }
+
+    #[test]
+    fn a_page_of_chrome_makes_no_article() {
+        let set = RuleSet::default_pack();
+        assert!(
+            clean("Advertisement\n\nContinue Reading\n", &set)
+                .articles
+                .is_empty()
+        );
+        assert!(clean("", &set).articles.is_empty());
+    }
 }

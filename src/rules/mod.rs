@@ -271,7 +271,7 @@ keep = ["An advertisement ran."]
             (d.code, d.line, d.rule.as_deref()),
             ("invalid-regex", 7, Some("x.bad"))
         );
-        assert_eq!(d.column, 12, "points at the unclosed group: {err}");
+        assert_eq!(d.column, 13, "points at the unclosed group's paren: {err}");
     }
 
     #[test]

@@ -133,3 +133,34 @@ fn kept_text<'a>(input: &'a str, c: &'a crate::clean::Cleaned) -> Vec<&'a str> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_pack_examples_pass() {
+        let report = run(&RuleSet::default_pack());
+        let failures: String = report.failures.iter().map(ToString::to_string).collect();
+        assert!(report.failures.is_empty(), "{failures}");
+        assert!(
+            report.examples >= 2 * report.rules,
+            "every rule has a drop and a keep example"
+        );
+    }
+
+    #[test]
+    fn a_wrong_example_is_reported_with_the_rule() {
+        let text = "[[rule]]\nid = 'ad'\nkind = 'line'\ndescription = 'd'\npattern = 'Ad'\ndrop = ['Ad']\nkeep = ['Adverts here']\n";
+        let set = crate::rules::load(&[crate::rules::Source {
+            name: "u.toml".into(),
+            text: text.into(),
+            user: true,
+        }])
+        .unwrap();
+        let report = run(&set);
+        assert_eq!(report.failures.len(), 1);
+        assert_eq!(report.failures[0].rule, "ad");
+        assert!(report.failures[0].to_string().contains("u.toml:2"));
+    }
+}
