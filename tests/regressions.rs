@@ -1,0 +1,63 @@
+//! Regressions: behaviour that was once wrong, one test each.
+
+use std::sync::OnceLock;
+
+use husk::clean::{Cleaned, clean};
+use husk::rules::RuleSet;
+
+fn rules() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(RuleSet::default_pack)
+}
+
+fn run(page: &str) -> Cleaned {
+    clean(page, rules())
+}
+
+/// Every article, cleaned again from its rendered text, comes back unchanged.
+fn assert_idempotent(page: &str) {
+    for article in run(page).articles {
+        let rendered = article.render();
+        let again: Vec<String> = run(&rendered).articles.iter().map(|a| a.render()).collect();
+        assert_eq!(
+            again,
+            [rendered.as_str()],
+            "page:\n{page}\nfirst pass:\n{rendered}"
+        );
+    }
+}
+
+#[test]
+fn weather_widget_does_not_swallow_the_story() {
+    let page = "Harbour news\n12.5 C\nThe council voted on Monday to close the old mill by the river after a long debate.\nFriday, March 7, 2025\nWork on the site will begin in the spring.\n";
+    let c = run(page);
+    assert_eq!(c.articles.len(), 1);
+    assert!(
+        c.articles[0]
+            .paragraphs
+            .iter()
+            .any(|p| p.starts_with("The council voted")),
+        "{:?}",
+        c.articles[0]
+    );
+}
+
+#[test]
+fn headline_repeated_by_the_lede_stays_the_title() {
+    let page = "Storm hits coast\nStorm hits coast as thousands flee, officials said on Monday night.\nThe storm made landfall at dawn.\n";
+    assert_eq!(run(page).articles[0].title, "Storm hits coast");
+}
+
+#[test]
+fn title_with_two_suffixes_loses_both_at_once() {
+    let page = "Budget passes | Politics | Valley Post\nThe council voted on Monday to pass the budget after a long debate.\n";
+    assert_eq!(run(page).articles[0].title, "Budget passes");
+    assert_idempotent(page);
+}
+
+#[test]
+fn repeated_credit_far_apart_through_chrome() {
+    assert_idempotent(
+        "Mill to close\nJo Marsh\nThe council voted on Monday to close the old mill.\nAdvertisement\nAdvertisement\nShare\nShare on Facebook\nContinue Reading\nJo Marsh\n",
+    );
+}
