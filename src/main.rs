@@ -3,11 +3,13 @@
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow};
 use clap::{Args, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
 
-use husk::batch::{self, Options, Status};
+use husk::batch::{self, Entry, Format, Options, Status, Summary, WalkOptions};
 use husk::clean::clean;
 use husk::decode::{DecodeError, decode, encoding_for_label};
 use husk::output::{STDOUT_SEPARATOR, join_articles};
@@ -59,15 +61,52 @@ struct CleanArgs {
     /// Also write `OUT/…/PAGE.diff`, a unified diff from the page to its articles.
     #[arg(long)]
     diff: bool,
+    /// How to write articles: one file each, or JSON lines in shards.
+    #[arg(long, value_enum, default_value_t = FormatArg::Files)]
+    format: FormatArg,
+    /// The size bound of a JSONL shard, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 256 << 20)]
+    shard_bytes: u64,
+    /// In folders, clean only files whose relative path matches this glob (repeatable).
+    #[arg(long = "glob", value_name = "GLOB")]
+    globs: Vec<String>,
+    /// In folders, skip files and folders whose relative path matches this glob (repeatable).
+    #[arg(long = "exclude", value_name = "GLOB")]
+    excludes: Vec<String>,
+    /// Include hidden files and folders.
+    #[arg(long)]
+    hidden: bool,
+    /// Include version-control folders (.git, .hg, .svn, …).
+    #[arg(long)]
+    include_vcs: bool,
+    /// Follow symbolic links (loops are detected and reported).
+    #[arg(long)]
+    follow: bool,
+    /// Skip inputs larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 << 20)]
+    max_bytes: u64,
+    /// Finish an earlier run into OUT: inputs its manifest records as done,
+    /// with unchanged size and modification time, are not cleaned again.
+    #[arg(long, conflicts_with = "force")]
+    resume: bool,
+    /// Write into a non-empty OUT, replacing files of the same names.
+    #[arg(long)]
+    force: bool,
     /// The line written between articles on stdout (default: a form feed).
     #[arg(long, value_name = "TEXT", default_value = STDOUT_SEPARATOR, hide_default_value = true)]
     separator: String,
-    /// Worker threads (default: all cores).
+    /// Worker threads (default: all cores); outputs are the same for any number.
     #[arg(short, long, value_name = "N")]
     jobs: Option<usize>,
-    /// Print nothing but errors.
+    /// No summary, no progress bar; errors only.
     #[arg(short, long)]
     quiet: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FormatArg {
+    Files,
+    Jsonl,
 }
 
 #[derive(Subcommand)]
@@ -118,69 +157,153 @@ fn cmd_clean(args: CleanArgs) -> Result<ExitCode> {
         ),
         None => None,
     };
-    if args.inputs.iter().any(|p| p.as_os_str() == "-") {
-        if args.inputs.len() > 1 {
-            return Err(anyhow!("`-` (stdin) cannot be combined with other inputs"));
-        }
-        if args.out.is_none() {
-            return clean_stdin(&rules, forced, &args.separator);
-        }
+    let stdin = args.inputs.iter().any(|p| p.as_os_str() == "-");
+    if stdin && args.inputs.len() > 1 {
+        return Err(anyhow!("`-` (stdin) cannot be combined with other inputs"));
+    }
+    if stdin && args.out.is_none() {
+        return clean_stdin(&rules, forced, &args.separator);
     }
     let out = args
         .out
         .clone()
         .context("an output folder is needed: -o OUT")?;
-    if let Some(n) = args.jobs {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global()?;
+    if args.resume && args.format == FormatArg::Jsonl {
+        return Err(anyhow!("--resume works with --format files only"));
     }
-    let inputs = if args.inputs.iter().any(|p| p.as_os_str() == "-") {
-        let tmp = read_stdin_to_temp()?;
+    let walk = WalkOptions {
+        globs: args.globs.clone(),
+        excludes: args.excludes.clone(),
+        hidden: args.hidden,
+        vcs: args.include_vcs,
+        follow: args.follow,
+    };
+    let inputs = if stdin {
+        // Read by the batch itself when it comes to it; named `stdin.N.txt`.
         vec![batch::Input {
-            path: tmp,
+            path: PathBuf::from("-"),
             stem: PathBuf::from("stdin"),
+            error: None,
         }]
     } else {
-        batch::gather(&args.inputs)?
+        batch::gather(&args.inputs, Some(&out), &walk)?
     };
-    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    let non_empty = std::fs::read_dir(&out).is_ok_and(|mut d| d.next().is_some());
+    if non_empty && !args.resume && !args.force {
+        return Err(anyhow!(
+            "{} is not empty: use --resume to finish an earlier run there, or --force to write over it",
+            out.display()
+        ));
+    }
     let opts = Options {
         out,
         encoding: forced,
         diff: args.diff,
+        format: match args.format {
+            FormatArg::Files => Format::Files,
+            FormatArg::Jsonl => Format::Jsonl,
+        },
+        max_bytes: args.max_bytes,
+        shard_bytes: args.shard_bytes,
+        resume: args.resume,
     };
-    let results = batch::run(&inputs, &rules, &opts);
-    let mut failed = 0;
-    let (mut cleaned, mut skipped, mut articles) = (0, 0, 0);
-    for r in &results {
-        match r.status {
-            Status::Cleaned => cleaned += 1,
-            Status::SkippedBinary | Status::SkippedEmpty => skipped += 1,
-            Status::Failed => failed += 1,
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()?;
+    let bar = progress_bar(inputs.len() as u64, args.quiet);
+    let started = Instant::now();
+    let mut on_done = |entry: &Entry, _reused: bool| {
+        let note = match (entry.status, &entry.error, &entry.warning) {
+            (Status::Failed, Some(e), _) => Some(format!("husk: error: {}: {e}", entry.path)),
+            (_, Some(e), _) => Some(format!("husk: skipped: {}: {e}", entry.path)),
+            (_, None, Some(w)) => Some(format!("husk: warning: {}: {w}", entry.path)),
+            _ => None,
+        };
+        if let Some(note) = note {
+            bar.suspend(|| eprintln!("{note}"));
         }
-        articles += r.articles.len();
-        if let Some(msg) = &r.message {
-            let what = if r.status == Status::Failed {
-                "error"
-            } else {
-                "skipped"
-            };
-            eprintln!("husk: {what}: {}: {msg}", r.input.display());
-        }
-    }
+        bar.inc(1);
+    };
+    let summary = pool.install(|| batch::run(&inputs, &rules, &opts, &mut on_done))?;
+    bar.finish_and_clear();
     if !args.quiet {
-        eprintln!(
-            "husk: {} files: {cleaned} cleaned, {skipped} skipped, {failed} failed; {articles} articles written to {}",
-            results.len(),
-            opts.out.display()
-        );
+        eprint!("{}", render_summary(&summary, &opts.out, started.elapsed()));
     }
-    Ok(if failed > 0 {
+    Ok(if summary.count(Status::Failed) > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// A progress bar on a terminal; a hidden one otherwise.
+fn progress_bar(len: u64, quiet: bool) -> ProgressBar {
+    if quiet || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} files  {per_sec}  ETA {eta}")
+            .expect("valid template"),
+    );
+    bar
+}
+
+/// The end-of-run report on stderr.
+fn render_summary(s: &Summary, out: &std::path::Path, wall: Duration) -> String {
+    let mb = |b: u64| b as f64 / 1e6;
+    let skipped = s.count(Status::SkippedBinary)
+        + s.count(Status::SkippedEmpty)
+        + s.count(Status::SkippedTooLarge);
+    let failed = s.count(Status::Failed);
+    let mut text = format!(
+        "husk: {} files: {} cleaned, {skipped} skipped ({} binary, {} empty, {} too large), {failed} failed",
+        s.seen,
+        s.count(Status::Cleaned),
+        s.count(Status::SkippedBinary),
+        s.count(Status::SkippedEmpty),
+        s.count(Status::SkippedTooLarge),
+    );
+    if failed > 0 {
+        let reasons: Vec<String> = s.failures.iter().map(|(r, n)| format!("{n} {r}")).collect();
+        text.push_str(&format!(" ({})", reasons.join(", ")));
+    }
+    text.push('\n');
+    if s.resumed > 0 {
+        text.push_str(&format!(
+            "husk: {} files taken over from the earlier run\n",
+            s.resumed
+        ));
+    }
+    if s.warnings > 0 {
+        text.push_str(&format!(
+            "husk: {} files had invalid byte sequences replaced\n",
+            s.warnings
+        ));
+    }
+    let secs = wall.as_secs_f64().max(1e-9);
+    text.push_str(&format!(
+        "husk: {} articles written to {}; {:.2} MB in, {:.2} MB out, {:.1}% of cleaned text removed; {:.2} s, {:.1} MB/s\n",
+        s.articles,
+        out.display(),
+        mb(s.bytes_in),
+        mb(s.bytes_out),
+        100.0 * s.removed_share(),
+        secs,
+        mb(s.bytes_in) / secs,
+    ));
+    let top: Vec<String> = s
+        .top_rules(10)
+        .iter()
+        .map(|(id, n)| format!("{id} {n}"))
+        .collect();
+    if !top.is_empty() {
+        text.push_str(&format!(
+            "husk: lines dropped by rule: {}\n",
+            top.join(", ")
+        ));
+    }
+    text
 }
 
 fn clean_stdin(
@@ -204,17 +327,6 @@ fn clean_stdin(
     stdout.write_all(join_articles(&cleaned.articles, separator).as_bytes())?;
     stdout.flush()?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Stdin with `-o`: saved to a temporary file so it goes through the batch path.
-fn read_stdin_to_temp() -> Result<PathBuf> {
-    let mut bytes = Vec::new();
-    io::stdin()
-        .read_to_end(&mut bytes)
-        .context("cannot read stdin")?;
-    let path = std::env::temp_dir().join(format!("husk-stdin-{}.txt", std::process::id()));
-    std::fs::write(&path, bytes)?;
-    Ok(path)
 }
 
 fn cmd_rules_test(files: &[PathBuf]) -> Result<ExitCode> {

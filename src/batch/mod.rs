@@ -1,114 +1,38 @@
-//! Cleaning many files: gathering inputs, running them in parallel and
-//! writing each page's articles (and diff) under the output folder.
+//! Cleaning a crawl: gathering inputs ([`walk`]), cleaning them in
+//! parallel, writing each page's articles (and diff), and recording every
+//! input in the [`manifest`].
 //!
-//! Every page is independent and writes only its own files, so the output
-//! is the same whatever the number of threads; results come back in input
-//! order.
+//! Inputs go through in chunks: each chunk is cleaned in parallel, then its
+//! results are recorded in input order by one writer. Memory stays bounded
+//! whatever the number of files, and every output — article files, shards,
+//! manifest — is the same whatever the number of threads.
 
-use std::collections::HashMap;
+pub mod manifest;
+pub mod walk;
+
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use encoding_rs::Encoding;
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
-use crate::clean::clean;
+use crate::clean::{Cleaned, clean};
 use crate::decode::{DecodeError, decode};
+use crate::output::shards::{Record, ShardWriter};
 use crate::output::{article_file_name, diff_file_name, unified_diff, write_atomic};
 use crate::rules::RuleSet;
+pub use manifest::{ArticleEntry, Entry, Status};
+pub use walk::{Input, InputError, WalkOptions, gather};
 
-/// One page to clean and where its outputs go.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Input {
-    pub path: PathBuf,
-    /// Output path without extension, relative to the output folder: the
-    /// page's stem, under the sub-folders it had inside a walked folder.
-    pub stem: PathBuf,
-}
-
-/// Why inputs could not be gathered.
-#[derive(Debug, thiserror::Error)]
-pub enum InputError {
-    #[error("{path}: {source}")]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("{path}: {source}")]
-    Walk {
-        path: PathBuf,
-        source: walkdir::Error,
-    },
-    #[error(
-        "{first} and {second} would both write {stem}.N.txt; clean them into separate output folders"
-    )]
-    Collision {
-        first: PathBuf,
-        second: PathBuf,
-        stem: PathBuf,
-    },
-}
-
-/// Expands files and folders into inputs, folders walked in sorted order
-/// (hidden entries skipped, links not followed).
-pub fn gather(args: &[PathBuf]) -> Result<Vec<Input>, InputError> {
-    let mut inputs = Vec::new();
-    for arg in args {
-        let meta = fs::metadata(arg).map_err(|source| InputError::Io {
-            path: arg.clone(),
-            source,
-        })?;
-        if !meta.is_dir() {
-            inputs.push(Input {
-                path: arg.clone(),
-                stem: PathBuf::from(stem_of(arg)),
-            });
-            continue;
-        }
-        let walk = WalkDir::new(arg)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walk {
-            let entry = entry.map_err(|source| InputError::Walk {
-                path: arg.clone(),
-                source,
-            })?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(arg).unwrap_or(entry.path());
-            let stem = rel.parent().unwrap_or(Path::new("")).join(stem_of(rel));
-            inputs.push(Input {
-                path: entry.path().to_path_buf(),
-                stem,
-            });
-        }
-    }
-    let mut seen: HashMap<&Path, &Path> = HashMap::new();
-    for input in &inputs {
-        if let Some(first) = seen.insert(&input.stem, &input.path) {
-            return Err(InputError::Collision {
-                first: first.to_path_buf(),
-                second: input.path.clone(),
-                stem: input.stem.clone(),
-            });
-        }
-    }
-    Ok(inputs)
-}
-
-/// A file name without its last extension (`a.b.txt` → `a.b`).
-fn stem_of(path: &Path) -> String {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    match name.rfind('.') {
-        Some(i) if i > 0 => name[..i].to_string(),
-        _ => name,
-    }
+/// How articles are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One file per article: `OUT/…/STEM.N.txt`.
+    Files,
+    /// JSON lines in `OUT/articles-NNNNN.jsonl` shards.
+    Jsonl,
 }
 
 /// Settings for a batch run.
@@ -117,108 +41,285 @@ pub struct Options {
     pub out: PathBuf,
     pub encoding: Option<&'static Encoding>,
     pub diff: bool,
+    pub format: Format,
+    /// Inputs larger than this are skipped.
+    pub max_bytes: u64,
+    /// The size bound of a JSONL shard.
+    pub shard_bytes: u64,
+    /// Reuse what a previous run's manifest records as done.
+    pub resume: bool,
 }
 
-/// What happened to one input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Cleaned,
-    SkippedBinary,
-    SkippedEmpty,
-    Failed,
+/// The figures of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub seen: usize,
+    /// Inputs per status name.
+    pub by_status: BTreeMap<&'static str, usize>,
+    /// Failed inputs per reason (the error's first word: unreadable, vanished, …).
+    pub failures: BTreeMap<String, usize>,
+    /// Inputs a previous run had done, taken over by `--resume`.
+    pub resumed: usize,
+    /// Cleaned inputs that carried a warning (invalid byte sequences).
+    pub warnings: usize,
+    pub articles: usize,
+    pub bytes_in: u64,
+    pub bytes_out: u64,
+    /// Bytes read from inputs that were cleaned, for the share removed.
+    pub bytes_cleaned_in: u64,
+    pub dropped: BTreeMap<String, usize>,
 }
 
-impl Status {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Cleaned => "cleaned",
-            Status::SkippedBinary => "skipped-binary",
-            Status::SkippedEmpty => "skipped-empty",
-            Status::Failed => "failed",
+impl Summary {
+    fn add(&mut self, entry: &Entry, reused: bool) {
+        self.seen += 1;
+        *self.by_status.entry(entry.status.as_str()).or_default() += 1;
+        if entry.status == Status::Failed {
+            let reason = entry
+                .error
+                .as_deref()
+                .and_then(|e| e.split(':').next())
+                .unwrap_or("unknown");
+            *self.failures.entry(reason.to_string()).or_default() += 1;
         }
+        self.resumed += usize::from(reused);
+        self.warnings += usize::from(entry.warning.is_some());
+        self.articles += entry.articles.len();
+        self.bytes_in += entry.bytes_in;
+        self.bytes_out += entry.bytes_out;
+        if entry.status == Status::Cleaned {
+            self.bytes_cleaned_in += entry.bytes_in;
+        }
+        for (rule, n) in &entry.dropped {
+            *self.dropped.entry(rule.clone()).or_default() += n;
+        }
+    }
+
+    pub fn count(&self, status: Status) -> usize {
+        self.by_status.get(status.as_str()).copied().unwrap_or(0)
+    }
+
+    /// The share of the cleaned inputs' bytes that was removed.
+    pub fn removed_share(&self) -> f64 {
+        if self.bytes_cleaned_in == 0 {
+            0.0
+        } else {
+            // Articles add blank lines: a page with nothing to remove can
+            // come out a little longer than it went in.
+            (1.0 - self.bytes_out as f64 / self.bytes_cleaned_in as f64).max(0.0)
+        }
+    }
+
+    /// The rules that dropped the most lines, most first (ties by id).
+    pub fn top_rules(&self, n: usize) -> Vec<(&str, usize)> {
+        let mut v: Vec<(&str, usize)> =
+            self.dropped.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        v.truncate(n);
+        v
     }
 }
 
-/// The outcome of one input.
-#[derive(Debug, Clone)]
-pub struct FileResult {
-    pub input: PathBuf,
-    pub status: Status,
-    /// Why it was skipped or failed.
-    pub message: Option<String>,
-    pub encoding: Option<&'static str>,
-    pub bytes_in: u64,
-    pub bytes_out: u64,
-    /// Article files written (relative to the output folder) and titles.
-    pub articles: Vec<(PathBuf, String)>,
-    /// Lines dropped per rule id.
-    pub dropped: Vec<(String, usize)>,
+/// One input's outcome before it is recorded.
+struct Done {
+    entry: Entry,
+    /// Title and text of each article, for the JSONL writer.
+    payload: Vec<(String, String)>,
+    reused: bool,
 }
 
-/// Cleans every input in parallel; results are in input order.
-pub fn run(inputs: &[Input], rules: &RuleSet, opts: &Options) -> Vec<FileResult> {
-    inputs
-        .par_iter()
-        .map(|input| process(input, rules, opts))
-        .collect()
+/// Cleans every input, recording each in `OUT/manifest.jsonl`. `on_done` is
+/// called on the calling thread for each input, in input order, with its
+/// entry and whether a previous run's result was reused.
+pub fn run(
+    inputs: &[Input],
+    rules: &RuleSet,
+    opts: &Options,
+    on_done: &mut dyn FnMut(&Entry, bool),
+) -> io::Result<Summary> {
+    fs::create_dir_all(&opts.out)?;
+    let previous = if opts.resume {
+        remove_stale_temps(&opts.out);
+        manifest::read_previous(&opts.out)
+    } else {
+        HashMap::new()
+    };
+    let mut manifest = manifest::Writer::create(&opts.out)?;
+    let mut shards =
+        (opts.format == Format::Jsonl).then(|| ShardWriter::new(&opts.out, opts.shard_bytes));
+    let mut summary = Summary::default();
+    let chunk = rayon::current_num_threads() * 64;
+    for part in inputs.chunks(chunk) {
+        let done: Vec<Done> = part
+            .par_iter()
+            .map(|input| process(input, rules, opts, &previous))
+            .collect();
+        for mut d in done {
+            if let Some(writer) = shards.as_mut() {
+                for (k, (title, text)) in d.payload.iter().enumerate() {
+                    let record = Record {
+                        source: &d.entry.path,
+                        article: k + 1,
+                        title,
+                        text,
+                        dropped: &d.entry.dropped,
+                    };
+                    let file = writer.write(&record)?;
+                    d.entry.articles.push(ArticleEntry {
+                        file,
+                        title: title.clone(),
+                    });
+                }
+            }
+            manifest.write(&d.entry)?;
+            summary.add(&d.entry, d.reused);
+            on_done(&d.entry, d.reused);
+        }
+        manifest.flush()?;
+    }
+    if let Some(writer) = shards {
+        writer.finish()?;
+    }
+    manifest.finish()?;
+    Ok(summary)
+}
+
+/// Temporary files an interrupted run left behind (see [`write_atomic`]).
+fn remove_stale_temps(out: &Path) {
+    for entry in walkdir::WalkDir::new(out).into_iter().flatten() {
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file() && name.starts_with('.') && name.ends_with(".tmp") {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Reads, decodes, cleans and writes one input. Never panics on bad input.
-pub fn process(input: &Input, rules: &RuleSet, opts: &Options) -> FileResult {
-    let mut result = FileResult {
-        input: input.path.clone(),
+fn process(
+    input: &Input,
+    rules: &RuleSet,
+    opts: &Options,
+    previous: &HashMap<String, Entry>,
+) -> Done {
+    let mut entry = Entry {
+        path: input.path.display().to_string(),
         status: Status::Failed,
-        message: None,
         encoding: None,
         bytes_in: 0,
+        mtime_ns: None,
         bytes_out: 0,
         articles: Vec::new(),
-        dropped: Vec::new(),
+        dropped: BTreeMap::new(),
+        error: None,
+        warning: None,
     };
-    let bytes = match fs::read(&input.path) {
-        Ok(b) => b,
-        Err(e) => {
-            result.message = Some(format!("cannot read: {e}"));
-            return result;
+    let mut payload = Vec::new();
+    let outcome = examine(input, rules, opts, previous, &mut entry, &mut payload);
+    let reused = matches!(outcome, Ok(true));
+    if let Err((status, error)) = outcome {
+        entry.status = status;
+        entry.error = Some(error);
+        if status == Status::Failed {
+            payload.clear();
         }
+    }
+    Done {
+        entry,
+        payload,
+        reused,
+    }
+}
+
+/// `Ok(true)` when a previous run's entry was reused; `Err` for a skip or failure.
+fn examine(
+    input: &Input,
+    rules: &RuleSet,
+    opts: &Options,
+    previous: &HashMap<String, Entry>,
+    entry: &mut Entry,
+    payload: &mut Vec<(String, String)>,
+) -> Result<bool, (Status, String)> {
+    let failed = |what: &str, e: &dyn std::fmt::Display| (Status::Failed, format!("{what}: {e}"));
+    if let Some(e) = &input.error {
+        return Err(failed("unreadable", e));
+    }
+    let read_error = |e: io::Error| match e.kind() {
+        io::ErrorKind::NotFound => failed("vanished", &e),
+        _ => failed("unreadable", &e),
     };
-    result.bytes_in = bytes.len() as u64;
+    if input.path == Path::new("-") {
+        let mut bytes = Vec::new();
+        io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes).map_err(read_error)?;
+        return clean_bytes(input, rules, opts, entry, payload, bytes);
+    }
+    let meta = fs::metadata(&input.path).map_err(read_error)?;
+    entry.bytes_in = meta.len();
+    entry.mtime_ns = manifest::mtime_ns(&meta);
+    if let Some(prev) = previous.get(&entry.path)
+        && prev.status.is_final()
+        && prev.bytes_in == entry.bytes_in
+        && prev.mtime_ns == entry.mtime_ns
+    {
+        *entry = prev.clone();
+        return Ok(true);
+    }
+    if meta.len() > opts.max_bytes {
+        return Err((
+            Status::SkippedTooLarge,
+            format!(
+                "too large: {} bytes (limit {}; see --max-bytes)",
+                meta.len(),
+                opts.max_bytes
+            ),
+        ));
+    }
+    let bytes = fs::read(&input.path).map_err(read_error)?;
+    clean_bytes(input, rules, opts, entry, payload, bytes)
+}
+
+/// Decodes, cleans and writes one page's bytes.
+fn clean_bytes(
+    input: &Input,
+    rules: &RuleSet,
+    opts: &Options,
+    entry: &mut Entry,
+    payload: &mut Vec<(String, String)>,
+    bytes: Vec<u8>,
+) -> Result<bool, (Status, String)> {
+    entry.bytes_in = bytes.len() as u64;
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        result.status = Status::SkippedEmpty;
-        result.message = Some("empty file".into());
-        return result;
+        return Err((Status::SkippedEmpty, "empty file".into()));
     }
     let decoded = match decode(&bytes, opts.encoding) {
         Ok(d) => d,
-        Err(e @ DecodeError::Binary { .. }) => {
-            result.status = Status::SkippedBinary;
-            result.message = Some(e.to_string());
-            return result;
-        }
+        Err(e @ DecodeError::Binary { .. }) => return Err((Status::SkippedBinary, e.to_string())),
     };
     drop(bytes);
-    result.encoding = Some(decoded.encoding.name());
-    let cleaned = clean(&decoded.text, rules);
-    result.dropped = cleaned
-        .dropped_by_rule()
-        .into_iter()
-        .map(|(rule, n)| (rules.rules()[rule].id.clone(), n))
-        .collect();
-    if let Err(e) = write_outputs(input, &decoded.text, &cleaned, opts, &mut result) {
-        result.message = Some(format!("cannot write output: {e}"));
-        return result;
+    entry.encoding = Some(decoded.encoding.name().to_string());
+    if decoded.had_errors {
+        entry.warning = Some(format!(
+            "invalid byte sequences replaced with U+FFFD (decoded as {})",
+            decoded.encoding.name()
+        ));
     }
-    result.status = Status::Cleaned;
-    result
+    let cleaned = clean(&decoded.text, rules);
+    for (rule, n) in cleaned.dropped_by_rule() {
+        entry.dropped.insert(rules.rules()[rule].id.clone(), n);
+    }
+    write_outputs(input, &decoded.text, &cleaned, opts, entry, payload)
+        .map_err(|e| (Status::Failed, format!("cannot write output: {e}")))?;
+    entry.status = Status::Cleaned;
+    Ok(false)
 }
 
 fn write_outputs(
     input: &Input,
     text: &str,
-    cleaned: &crate::clean::Cleaned,
+    cleaned: &Cleaned,
     opts: &Options,
-    result: &mut FileResult,
-) -> std::io::Result<()> {
+    entry: &mut Entry,
+    payload: &mut Vec<(String, String)>,
+) -> io::Result<()> {
     let rel_dir = input.stem.parent().unwrap_or(Path::new(""));
     let stem = input
         .stem
@@ -226,18 +327,27 @@ fn write_outputs(
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let dir = opts.out.join(rel_dir);
-    fs::create_dir_all(&dir)?;
+    if opts.format == Format::Files || opts.diff {
+        fs::create_dir_all(&dir)?;
+    }
     for (n, article) in cleaned.articles.iter().enumerate() {
-        let name = article_file_name(&stem, n + 1);
         let body = article.render();
-        write_atomic(&dir.join(&name), body.as_bytes())?;
-        result.bytes_out += body.len() as u64;
-        result
-            .articles
-            .push((rel_dir.join(name), article.title.clone()));
+        entry.bytes_out += body.len() as u64;
+        match opts.format {
+            Format::Files => {
+                let name = article_file_name(&stem, n + 1);
+                write_atomic(&dir.join(&name), body.as_bytes())?;
+                entry.articles.push(ArticleEntry {
+                    file: rel_dir.join(name).display().to_string(),
+                    title: article.title.clone(),
+                });
+            }
+            Format::Jsonl => payload.push((article.title.clone(), body)),
+        }
     }
     if opts.diff {
-        let old = format!("a/{}", input.path.display());
+        let shown = input.path.display().to_string();
+        let old = format!("a/{}", shown.trim_start_matches('/'));
         let new = format!(
             "b/{}",
             rel_dir.join(format!("{stem}.articles.txt")).display()

@@ -347,8 +347,10 @@ impl<'a> Engine<'a> {
                 inclusive,
                 max_lines,
             } => {
+                // A block is chrome: a prose line ends the search unfound.
                 let found = nonblank_after
                     .take(max_lines.unwrap_or(usize::MAX))
+                    .take_while(|&j| !is_prose(self.line(j)))
                     .find(|&j| self.table.hit(j, pattern));
                 match found {
                     Some(j) if *inclusive => j + 1,
@@ -387,18 +389,25 @@ impl<'a> Engine<'a> {
             let nonblank: Vec<usize> = seg.clone().filter(|&i| !self.lines[i].is_empty()).collect();
             match m.mode {
                 MirrorMode::Repeat => {
-                    let mut window: VecDeque<&str> = VecDeque::with_capacity(m.window + 1);
+                    // The window spans the last `window` kept lines and any
+                    // chrome between them, so that removing the chrome
+                    // (cleaning the output again) brings no new repeat into reach.
+                    let mut window: VecDeque<(&str, bool)> = VecDeque::new();
+                    let mut kept_in_window = 0;
                     for &i in &nonblank {
                         let norm = normalize(self.line(i));
                         if self.verdicts[i] == Verdict::Kept
                             && eligible(norm)
-                            && window.contains(&norm)
+                            && window.iter().any(|(w, _)| *w == norm)
                         {
                             self.verdicts[i] = Verdict::Dropped { rule: ri };
                         }
-                        window.push_back(norm);
-                        if window.len() > m.window {
-                            window.pop_front();
+                        let kept = self.verdicts[i].is_kept();
+                        window.push_back((norm, kept));
+                        kept_in_window += usize::from(kept);
+                        while kept_in_window > m.window {
+                            let (_, k) = window.pop_front().expect("counted entries are present");
+                            kept_in_window -= usize::from(k);
                         }
                     }
                 }
@@ -408,7 +417,15 @@ impl<'a> Engine<'a> {
                         let prefix = b.len() > a.len()
                             && b.starts_with(a)
                             && b[a.len()..].starts_with(|c: char| !c.is_alphanumeric());
-                        if self.verdicts[pair[0]] == Verdict::Kept && eligible(a) && prefix {
+                        // Only alt text above a caption that went: a kept line
+                        // that repeats and continues a headline is the lede.
+                        let next_dropped =
+                            matches!(self.verdicts[pair[1]], Verdict::Dropped { .. });
+                        if self.verdicts[pair[0]] == Verdict::Kept
+                            && eligible(a)
+                            && prefix
+                            && next_dropped
+                        {
                             self.verdicts[pair[0]] = Verdict::Dropped { rule: ri };
                         }
                     }
@@ -588,20 +605,23 @@ mod tests {
 
     #[test]
     fn mirror_repeat_and_prefix() {
-        let set = rules(
-            "[[rule]]\nid = 'm'\nkind = 'mirror'\nmode = 'repeat'\nwindow = 2\ndescription = 'd'\nkeep = ['y']\n[[rule.example]]\ninput = 'x'\n\n[[rule]]\nid = 'p'\nkind = 'mirror'\nmode = 'prefix'\nmin_words = 2\ndescription = 'd'\nkeep = ['y']\n[[rule.example]]\ninput = 'x'\n",
-        );
-        let page = "Herald\n- Herald\nBody text here\nOld Town\nOld Town, at dusk, from the hill.\nx\ny\nz\nHerald";
+        let set = rules(&format!(
+            "[[rule]]\nid = 'credit'\nkind = 'line'\npattern = '©'\n{EX}\n[[rule]]\nid = 'm'\nkind = 'mirror'\nmode = 'repeat'\nwindow = 2\ndescription = 'd'\nkeep = ['y']\n[[rule.example]]\ninput = 'x'\n\n[[rule]]\nid = 'p'\nkind = 'mirror'\nmode = 'prefix'\nmin_words = 2\ndescription = 'd'\nkeep = ['y']\n[[rule.example]]\ninput = 'x'\n"
+        ));
+        // A repeat within two kept lines goes, chrome between them not
+        // counted (a dropped copy counts as seen); alt text goes with its
+        // dropped caption; a headline that its lede repeats stays.
+        let page = "Herald\n- Herald\nBody text here\nOld Town\nOld Town, at dusk © Jo\nxenon\n© a\n© b\nxenon\nyak\nzebra\nxenon\nStorm hits\nStorm hits the coast.";
         assert_eq!(
             articles(page, &set).concat(),
             [
                 "Herald",
                 "Body text here",
-                "Old Town, at dusk, from the hill.",
-                "x",
-                "y",
-                "z",
-                "Herald"
+                "xenon",
+                "yak",
+                "zebra",
+                "Storm hits",
+                "Storm hits the coast."
             ]
         );
     }

@@ -2,6 +2,8 @@
 //! and the atomic file writes that keep an interrupted run from leaving
 //! half an article behind.
 
+pub mod shards;
+
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;

@@ -69,6 +69,8 @@ struct RawBoundaryTable {
 #[serde(deny_unknown_fields)]
 struct RawCase {
     input: String,
+    #[serde(default)]
+    all_rules: bool,
     output: Option<String>,
     titles: Option<Vec<String>>,
 }
@@ -353,6 +355,7 @@ impl Ctx<'_> {
                 .into_iter()
                 .map(|c| Case {
                     input: c.input,
+                    all_rules: c.all_rules,
                     output: c.output,
                     titles: c.titles,
                 })

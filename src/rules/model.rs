@@ -172,6 +172,9 @@ pub struct Examples {
 #[derive(Debug, Clone)]
 pub struct Case {
     pub input: String,
+    /// Run with every loaded rule rather than this rule alone, for rules
+    /// that act on what others decided.
+    pub all_rules: bool,
     /// Kept lines after the rule, one per line (blank lines ignored).
     pub output: Option<String>,
     /// Titles of the articles, in order.

@@ -92,7 +92,7 @@ pub fn run(set: &RuleSet) -> Report {
         }
         for case in &ex.cases {
             report.examples += 1;
-            let c = clean(&case.input, &alone);
+            let c = clean(&case.input, if case.all_rules { set } else { &alone });
             if let Some(want) = &case.output {
                 let got = kept_text(&case.input, &c);
                 let want: Vec<&str> = want

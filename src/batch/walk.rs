@@ -1,0 +1,317 @@
+//! Gathering inputs: files named on the command line and folders walked in
+//! sorted order, with include/exclude globs, hidden and VCS folders skipped
+//! unless asked, and links followed only on request (with loop detection).
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use walkdir::WalkDir;
+
+/// One page to clean and where its outputs go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub path: PathBuf,
+    /// Output path without extension, relative to the output folder: the
+    /// page's stem, under the sub-folders it had inside a walked folder.
+    pub stem: PathBuf,
+    /// Set when the walk itself could not reach this entry; the input is
+    /// then reported as failed and the run goes on.
+    pub error: Option<String>,
+}
+
+/// How folders are walked.
+#[derive(Debug, Clone, Default)]
+pub struct WalkOptions {
+    /// Only files whose path relative to the walked folder matches one of
+    /// these (all files when empty).
+    pub globs: Vec<String>,
+    /// Files or folders whose relative path matches one of these are skipped.
+    pub excludes: Vec<String>,
+    /// Include hidden files and folders (names starting with '.').
+    pub hidden: bool,
+    /// Include version-control folders (.git, .hg, .svn, .bzr, _darcs, CVS).
+    pub vcs: bool,
+    /// Follow symbolic links (loops are detected and reported).
+    pub follow: bool,
+}
+
+/// Why inputs could not be gathered.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("bad glob `{glob}`: {source}")]
+    Glob {
+        glob: String,
+        source: globset::Error,
+    },
+    #[error(
+        "{first} and {second} would both write {stem}.N.txt; clean them into separate output folders"
+    )]
+    Collision {
+        first: PathBuf,
+        second: PathBuf,
+        stem: PathBuf,
+    },
+    #[error(
+        "the output folder {out} is inside the input folder {input}; choose an output folder outside it"
+    )]
+    OutInsideInput { out: PathBuf, input: PathBuf },
+}
+
+const VCS_DIRS: &[&str] = &[".git", ".hg", ".svn", ".bzr", "_darcs", "CVS"];
+
+fn glob_set(globs: &[String]) -> Result<Option<GlobSet>, InputError> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut b = GlobSetBuilder::new();
+    for g in globs {
+        b.add(Glob::new(g).map_err(|source| InputError::Glob {
+            glob: g.clone(),
+            source,
+        })?);
+    }
+    b.build().map(Some).map_err(|source| InputError::Glob {
+        glob: globs.join(", "),
+        source,
+    })
+}
+
+/// Expands files and folders into inputs. `out` is refused when it lies
+/// inside a walked folder: its outputs would be read back as inputs.
+pub fn gather(
+    args: &[PathBuf],
+    out: Option<&Path>,
+    opts: &WalkOptions,
+) -> Result<Vec<Input>, InputError> {
+    let include = glob_set(&opts.globs)?;
+    let exclude = glob_set(&opts.excludes)?;
+    let out_abs = out.map(absolute);
+    let mut inputs = Vec::new();
+    for arg in args {
+        let meta = fs::metadata(arg).map_err(|source| InputError::Io {
+            path: arg.clone(),
+            source,
+        })?;
+        if !meta.is_dir() {
+            inputs.push(Input {
+                path: arg.clone(),
+                stem: PathBuf::from(stem_of(arg)),
+                error: None,
+            });
+            continue;
+        }
+        if let Some(out) = &out_abs {
+            let input = absolute(arg);
+            if out.starts_with(&input) {
+                return Err(InputError::OutInsideInput {
+                    out: out.clone(),
+                    input,
+                });
+            }
+        }
+        let walk = WalkDir::new(arg)
+            .follow_links(opts.follow)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                if e.depth() == 0 {
+                    return true;
+                }
+                let name = e.file_name().to_string_lossy();
+                let rel = e.path().strip_prefix(arg).unwrap_or(e.path());
+                let vcs = e.file_type().is_dir() && VCS_DIRS.contains(&name.as_ref());
+                let hidden_ok = opts.hidden || vcs || !name.starts_with('.');
+                (!vcs || opts.vcs)
+                    && hidden_ok
+                    && !exclude.as_ref().is_some_and(|x| x.is_match(rel))
+            });
+        for entry in walk {
+            match entry {
+                Ok(entry) => {
+                    if !entry.file_type().is_file() {
+                        continue;
+                    }
+                    let rel = entry.path().strip_prefix(arg).unwrap_or(entry.path());
+                    if include.as_ref().is_some_and(|g| !g.is_match(rel)) {
+                        continue;
+                    }
+                    inputs.push(Input {
+                        path: entry.path().to_path_buf(),
+                        stem: rel.parent().unwrap_or(Path::new("")).join(stem_of(rel)),
+                        error: None,
+                    });
+                }
+                // An unreadable folder or a link loop: report it, keep walking.
+                Err(e) => {
+                    let path = e.path().map_or_else(|| arg.clone(), Path::to_path_buf);
+                    let rel = path.strip_prefix(arg).unwrap_or(&path).to_path_buf();
+                    let stem = rel.parent().unwrap_or(Path::new("")).join(stem_of(&rel));
+                    let error = match e.loop_ancestor() {
+                        Some(a) => format!("link loop back to {}", a.display()),
+                        None => e
+                            .io_error()
+                            .map_or_else(|| e.to_string(), ToString::to_string),
+                    };
+                    inputs.push(Input {
+                        path,
+                        stem,
+                        error: Some(error),
+                    });
+                }
+            }
+        }
+    }
+    let mut seen: HashMap<&Path, &Path> = HashMap::new();
+    for input in inputs.iter().filter(|i| i.error.is_none()) {
+        if let Some(first) = seen.insert(&input.stem, &input.path) {
+            return Err(InputError::Collision {
+                first: first.to_path_buf(),
+                second: input.path.clone(),
+                stem: input.stem.clone(),
+            });
+        }
+    }
+    Ok(inputs)
+}
+
+/// A file name without its last extension (`a.b.txt` → `a.b`).
+fn stem_of(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    match name.rfind('.') {
+        Some(i) if i > 0 => name[..i].to_string(),
+        _ => name,
+    }
+}
+
+/// An absolute, link-resolved path, also for paths that do not exist yet:
+/// the deepest existing ancestor is canonicalised and the rest appended.
+pub fn absolute(path: &Path) -> PathBuf {
+    let joined = std::env::current_dir().unwrap_or_default().join(path);
+    let mut rest = Vec::new();
+    let mut cur = joined.as_path();
+    loop {
+        if let Ok(c) = cur.canonicalize() {
+            let mut out = c;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return out;
+        }
+        match (cur.parent(), cur.components().next_back()) {
+            (Some(parent), Some(Component::Normal(name))) => {
+                rest.push(name.to_os_string());
+                cur = parent;
+            }
+            _ => return joined,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree() -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        for p in [
+            "b/z.txt",
+            "a/y.txt",
+            "a/x.html",
+            ".hidden/h.txt",
+            ".git/config",
+            "top.txt",
+            ".dot.txt",
+        ] {
+            let p = d.path().join(p);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, "x").unwrap();
+        }
+        d
+    }
+
+    fn stems(inputs: &[Input]) -> Vec<String> {
+        inputs
+            .iter()
+            .map(|i| i.stem.display().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn walks_sorted_skipping_hidden_and_vcs() {
+        let d = tree();
+        let got = gather(&[d.path().to_path_buf()], None, &WalkOptions::default()).unwrap();
+        assert_eq!(stems(&got), ["a/x", "a/y", "b/z", "top"]);
+        let hidden = WalkOptions {
+            hidden: true,
+            ..WalkOptions::default()
+        };
+        let got = gather(&[d.path().to_path_buf()], None, &hidden).unwrap();
+        assert_eq!(
+            stems(&got),
+            [".dot", ".hidden/h", "a/x", "a/y", "b/z", "top"]
+        );
+    }
+
+    #[test]
+    fn globs_include_and_exclude() {
+        let d = tree();
+        let opts = WalkOptions {
+            globs: vec!["*.txt".into()],
+            excludes: vec!["b".into()],
+            ..WalkOptions::default()
+        };
+        let got = gather(&[d.path().to_path_buf()], None, &opts).unwrap();
+        assert_eq!(stems(&got), ["a/y", "top"]);
+    }
+
+    #[test]
+    fn output_inside_input_is_refused() {
+        let d = tree();
+        let out = d.path().join("a/out");
+        let err = gather(
+            &[d.path().to_path_buf()],
+            Some(&out),
+            &WalkOptions::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(err, InputError::OutInsideInput { .. }), "{err}");
+    }
+
+    #[test]
+    fn same_stem_twice_is_refused() {
+        let d = tree();
+        fs::write(d.path().join("b/y.txt"), "x").unwrap();
+        let args = [d.path().join("a/y.txt"), d.path().join("b/y.txt")];
+        assert!(matches!(
+            gather(&args, None, &WalkOptions::default()),
+            Err(InputError::Collision { .. })
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn link_loops_are_reported_not_fatal() {
+        let d = tree();
+        std::os::unix::fs::symlink(d.path(), d.path().join("a/loop")).unwrap();
+        let opts = WalkOptions {
+            follow: true,
+            ..WalkOptions::default()
+        };
+        let got = gather(&[d.path().to_path_buf()], None, &opts).unwrap();
+        assert!(
+            got.iter()
+                .any(|i| i.error.as_deref().is_some_and(|e| e.contains("loop")))
+        );
+        assert!(got.iter().any(|i| i.stem == Path::new("top")));
+    }
+}
