@@ -12,8 +12,11 @@
 //! ```
 
 pub mod batch;
+pub mod check;
 pub mod clean;
 pub mod decode;
+pub mod explain;
 pub mod output;
+pub mod report;
 pub mod rules;
 pub mod split;

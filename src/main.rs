@@ -9,10 +9,14 @@ use anyhow::{Context, Result, anyhow};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use husk::batch::{self, Entry, Format, Options, Status, Summary, WalkOptions};
+use husk::batch::{self, Format, Options, Progress, Status, Summary, WalkOptions};
+use husk::check;
 use husk::clean::clean;
 use husk::decode::{DecodeError, decode, encoding_for_label};
+use husk::explain;
+use husk::output::write_atomic;
 use husk::output::{STDOUT_SEPARATOR, join_articles};
+use husk::report::{self, Collector};
 use husk::rules::{LoadError, RuleSet, selftest};
 
 /// Strip page chrome from scraped news text: one clean article per file.
@@ -27,9 +31,52 @@ struct Cli {
 enum Command {
     /// Clean pages (files or folders) into article files, or stdin to stdout.
     Clean(CleanArgs),
+    /// Show every line of a page with its verdict and the rule that decided it.
+    Explain(ExplainArgs),
+    /// Regression-test rules against a samples folder (raw pages + expected articles).
+    Check(CheckArgs),
     /// Work with rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
+}
+
+#[derive(Args)]
+struct ExplainArgs {
+    /// The page to explain (`-` for stdin).
+    file: PathBuf,
+    #[command(flatten)]
+    rules: RuleArgs,
+    /// Decode with this encoding (a WHATWG label) unless the page has a BOM.
+    #[arg(long, value_name = "LABEL")]
+    encoding: Option<String>,
+    /// Print JSON for tools instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Show only the lines this rule decided or rewrote.
+    #[arg(long, value_name = "ID")]
+    rule: Option<String>,
+    /// Colour the text view: auto (on a terminal), always or never.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The samples folder: `raw/NAME.txt` pages and `expected/NAME.N.txt` articles.
+    #[arg(default_value = "samples")]
+    dir: PathBuf,
+    #[command(flatten)]
+    rules: RuleArgs,
+    /// Rewrite the expected articles from the current output.
+    #[arg(long)]
+    bless: bool,
 }
 
 #[derive(Args)]
@@ -95,6 +142,9 @@ struct CleanArgs {
     /// The line written between articles on stdout (default: a form feed).
     #[arg(long, value_name = "TEXT", default_value = STDOUT_SEPARATOR, hide_default_value = true)]
     separator: String,
+    /// Also write a self-contained HTML report of the run to this file.
+    #[arg(long, value_name = "FILE.html")]
+    report: Option<PathBuf>,
     /// Worker threads (default: all cores); outputs are the same for any number.
     #[arg(short, long, value_name = "N")]
     jobs: Option<usize>,
@@ -124,6 +174,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Clean(args) => cmd_clean(args),
+        Command::Explain(args) => cmd_explain(&args),
+        Command::Check(args) => cmd_check(&args),
         Command::Rules(RulesCommand::Test { files }) => cmd_rules_test(&files),
         Command::Rules(RulesCommand::List(args)) => cmd_rules_list(&args),
     };
@@ -206,13 +258,16 @@ fn cmd_clean(args: CleanArgs) -> Result<ExitCode> {
         max_bytes: args.max_bytes,
         shard_bytes: args.shard_bytes,
         resume: args.resume,
+        views: args.report.is_some(),
     };
+    let mut collector = args.report.as_ref().map(|_| Collector::new(500, 50));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()?;
     let bar = progress_bar(inputs.len() as u64, args.quiet);
     let started = Instant::now();
-    let mut on_done = |entry: &Entry, _reused: bool| {
+    let mut on_done = |progress: Progress<'_>| {
+        let entry = progress.entry;
         let note = match (entry.status, &entry.error, &entry.warning) {
             (Status::Failed, Some(e), _) => Some(format!("husk: error: {}: {e}", entry.path)),
             (_, Some(e), _) => Some(format!("husk: skipped: {}: {e}", entry.path)),
@@ -223,11 +278,20 @@ fn cmd_clean(args: CleanArgs) -> Result<ExitCode> {
             bar.suspend(|| eprintln!("{note}"));
         }
         bar.inc(1);
+        if let Some(c) = collector.as_mut() {
+            c.add(entry, progress.view);
+        }
     };
     let summary = pool.install(|| batch::run(&inputs, &rules, &opts, &mut on_done))?;
     bar.finish_and_clear();
+    let wall = started.elapsed();
+    if let (Some(path), Some(c)) = (&args.report, collector) {
+        let data = c.finish(summary.clone(), wall.as_secs_f64(), &rules);
+        write_atomic(path, report::render(&data).as_bytes())
+            .with_context(|| format!("cannot write the report {}", path.display()))?;
+    }
     if !args.quiet {
-        eprint!("{}", render_summary(&summary, &opts.out, started.elapsed()));
+        eprint!("{}", render_summary(&summary, &opts.out, wall));
     }
     Ok(if summary.count(Status::Failed) > 0 {
         ExitCode::from(1)
@@ -327,6 +391,98 @@ fn clean_stdin(
     stdout.write_all(join_articles(&cleaned.articles, separator).as_bytes())?;
     stdout.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn read_input(path: &std::path::Path) -> Result<Vec<u8>> {
+    if path.as_os_str() == "-" {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .read_to_end(&mut bytes)
+            .context("cannot read stdin")?;
+        Ok(bytes)
+    } else {
+        std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+    }
+}
+
+fn cmd_explain(args: &ExplainArgs) -> Result<ExitCode> {
+    let rules = load_rules(&args.rules)?;
+    if let Some(id) = &args.rule
+        && rules.position(id).is_none()
+    {
+        return Err(anyhow!("no rule `{id}` is loaded (see `husk rules list`)"));
+    }
+    let forced = match &args.encoding {
+        Some(label) => Some(
+            encoding_for_label(label).ok_or_else(|| anyhow!("unknown encoding label `{label}`"))?,
+        ),
+        None => None,
+    };
+    let bytes = read_input(&args.file)?;
+    let decoded = decode(&bytes, forced).map_err(|e| anyhow!("{}: {e}", args.file.display()))?;
+    let cleaned = clean(&decoded.text, &rules);
+    let mut stdout = io::stdout().lock();
+    if args.json {
+        let v = explain::json(
+            &args.file.display().to_string(),
+            decoded.encoding.name(),
+            &decoded.text,
+            &cleaned,
+            &rules,
+            args.rule.as_deref(),
+        );
+        serde_json::to_writer_pretty(&mut stdout, &v)?;
+        writeln!(stdout)?;
+    } else {
+        let color = match args.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => io::stdout().is_terminal(),
+        };
+        let opts = explain::Options {
+            color,
+            rule: args.rule.as_deref(),
+        };
+        stdout.write_all(explain::plain(&decoded.text, &cleaned, &rules, opts).as_bytes())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn cmd_check(args: &CheckArgs) -> Result<ExitCode> {
+    let rules = load_rules(&args.rules)?;
+    let mut stdout = io::stdout().lock();
+    if args.bless {
+        let changed = check::bless(&args.dir, &rules)
+            .with_context(|| format!("cannot bless {}", args.dir.display()))?;
+        for name in &changed {
+            writeln!(stdout, "blessed {name}")?;
+        }
+        writeln!(stdout, "check: {} cases rewritten", changed.len())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let results = check::run(&args.dir, &rules)
+        .with_context(|| format!("cannot read the samples in {}", args.dir.display()))?;
+    let failed: Vec<_> = results.iter().filter(|r| !r.passed()).collect();
+    for r in &failed {
+        writeln!(stdout, "FAIL {}", r.name)?;
+        if let Some(e) = &r.error {
+            writeln!(stdout, "  {e}")?;
+        }
+        for d in &r.diffs {
+            stdout.write_all(d.as_bytes())?;
+        }
+    }
+    writeln!(
+        stdout,
+        "check: {} passed, {} failed",
+        results.len() - failed.len(),
+        failed.len()
+    )?;
+    Ok(if failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn cmd_rules_test(files: &[PathBuf]) -> Result<ExitCode> {

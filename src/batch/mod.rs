@@ -22,6 +22,7 @@ use crate::clean::{Cleaned, clean};
 use crate::decode::{DecodeError, decode};
 use crate::output::shards::{Record, ShardWriter};
 use crate::output::{article_file_name, diff_file_name, unified_diff, write_atomic};
+use crate::report::PageView;
 use crate::rules::RuleSet;
 pub use manifest::{ArticleEntry, Entry, Status};
 pub use walk::{Input, InputError, WalkOptions, gather};
@@ -48,6 +49,8 @@ pub struct Options {
     pub shard_bytes: u64,
     /// Reuse what a previous run's manifest records as done.
     pub resume: bool,
+    /// Build a [`PageView`] of every cleaned page (for the HTML report).
+    pub views: bool,
 }
 
 /// The figures of a run.
@@ -126,16 +129,25 @@ struct Done {
     /// Title and text of each article, for the JSONL writer.
     payload: Vec<(String, String)>,
     reused: bool,
+    view: Option<PageView>,
+}
+
+/// What `run` tells its caller about each input, in input order.
+pub struct Progress<'a> {
+    pub entry: &'a Entry,
+    /// A previous run's result was taken over (`--resume`).
+    pub reused: bool,
+    /// The page's view, when `Options::views` is set and it was cleaned.
+    pub view: Option<PageView>,
 }
 
 /// Cleans every input, recording each in `OUT/manifest.jsonl`. `on_done` is
-/// called on the calling thread for each input, in input order, with its
-/// entry and whether a previous run's result was reused.
+/// called on the calling thread for each input, in input order.
 pub fn run(
     inputs: &[Input],
     rules: &RuleSet,
     opts: &Options,
-    on_done: &mut dyn FnMut(&Entry, bool),
+    on_done: &mut dyn FnMut(Progress<'_>),
 ) -> io::Result<Summary> {
     fs::create_dir_all(&opts.out)?;
     let previous = if opts.resume {
@@ -173,7 +185,11 @@ pub fn run(
             }
             manifest.write(&d.entry)?;
             summary.add(&d.entry, d.reused);
-            on_done(&d.entry, d.reused);
+            on_done(Progress {
+                entry: &d.entry,
+                reused: d.reused,
+                view: d.view,
+            });
         }
         manifest.flush()?;
     }
@@ -214,7 +230,16 @@ fn process(
         warning: None,
     };
     let mut payload = Vec::new();
-    let outcome = examine(input, rules, opts, previous, &mut entry, &mut payload);
+    let mut view = None;
+    let outcome = examine(
+        input,
+        rules,
+        opts,
+        previous,
+        &mut entry,
+        &mut payload,
+        &mut view,
+    );
     let reused = matches!(outcome, Ok(true));
     if let Err((status, error)) = outcome {
         entry.status = status;
@@ -227,6 +252,7 @@ fn process(
         entry,
         payload,
         reused,
+        view,
     }
 }
 
@@ -238,6 +264,7 @@ fn examine(
     previous: &HashMap<String, Entry>,
     entry: &mut Entry,
     payload: &mut Vec<(String, String)>,
+    view: &mut Option<PageView>,
 ) -> Result<bool, (Status, String)> {
     let failed = |what: &str, e: &dyn std::fmt::Display| (Status::Failed, format!("{what}: {e}"));
     if let Some(e) = &input.error {
@@ -250,7 +277,7 @@ fn examine(
     if input.path == Path::new("-") {
         let mut bytes = Vec::new();
         io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes).map_err(read_error)?;
-        return clean_bytes(input, rules, opts, entry, payload, bytes);
+        return clean_bytes(input, rules, opts, entry, payload, view, bytes);
     }
     let meta = fs::metadata(&input.path).map_err(read_error)?;
     entry.bytes_in = meta.len();
@@ -274,7 +301,7 @@ fn examine(
         ));
     }
     let bytes = fs::read(&input.path).map_err(read_error)?;
-    clean_bytes(input, rules, opts, entry, payload, bytes)
+    clean_bytes(input, rules, opts, entry, payload, view, bytes)
 }
 
 /// Decodes, cleans and writes one page's bytes.
@@ -284,6 +311,7 @@ fn clean_bytes(
     opts: &Options,
     entry: &mut Entry,
     payload: &mut Vec<(String, String)>,
+    view: &mut Option<PageView>,
     bytes: Vec<u8>,
 ) -> Result<bool, (Status, String)> {
     entry.bytes_in = bytes.len() as u64;
@@ -308,6 +336,9 @@ fn clean_bytes(
     }
     write_outputs(input, &decoded.text, &cleaned, opts, entry, payload)
         .map_err(|e| (Status::Failed, format!("cannot write output: {e}")))?;
+    if opts.views {
+        *view = Some(PageView::build(&entry.path, &decoded.text, &cleaned, rules));
+    }
     entry.status = Status::Cleaned;
     Ok(false)
 }
