@@ -268,8 +268,13 @@ impl<'a> Engine<'a> {
         Some((first, seg.rev().find(prose).unwrap_or(first)))
     }
 
-    fn prose_before(&self, from: usize, to: usize) -> bool {
-        (from..to).any(|i| self.verdicts[i].is_kept() && is_prose(self.line(i)))
+    /// Whether at least `n` kept prose lines stand in `from..to`.
+    fn prose_before(&self, from: usize, to: usize, n: usize) -> bool {
+        n == 0
+            || (from..to)
+                .filter(|&i| self.verdicts[i].is_kept() && is_prose(self.line(i)))
+                .nth(n - 1)
+                .is_some()
     }
 
     fn in_zone(zone: Zone, i: usize, zones: Zones) -> bool {
@@ -306,7 +311,7 @@ impl<'a> Engine<'a> {
                     }
                     Kind::Block(b)
                         if self.table.hit(i, &b.start)
-                            && (!b.after_prose || self.prose_before(seg.start, i)) =>
+                            && self.prose_before(seg.start, i, b.after_prose) =>
                     {
                         next = self.block(ri, b, i, seg.clone());
                     }
@@ -587,7 +592,7 @@ mod tests {
     #[test]
     fn page_end_block_drops_later_articles_and_waits_for_prose() {
         let set = rules(&format!(
-            "[[rule]]\nid = 'split'\nkind = 'boundary'\nlines = ['^==$', '\\S']\ntitle = 2\nkeep = ['y']\ndescription = 'd'\n[[rule.example]]\ninput = 'x'\n\n[[rule]]\nid = 'rel'\nkind = 'block'\nstart = '^Related$'\nend = 'page'\nafter_prose = true\n{EX}"
+            "[[rule]]\nid = 'split'\nkind = 'boundary'\nlines = ['^==$', '\\S']\ntitle = 2\nkeep = ['y']\ndescription = 'd'\n[[rule.example]]\ninput = 'x'\n\n[[rule]]\nid = 'rel'\nkind = 'block'\nstart = '^Related$'\nend = 'page'\nafter_prose = 1\n{EX}"
         ));
         let page = "Related\nOne\nThe first story is told here in a sentence long enough to be prose.\nRelated\nteaser\n==\nTwo\nSecond body.";
         let c = clean(page, &set);

@@ -71,9 +71,10 @@ pub struct Block {
     pub before: usize,
     /// When set, the backward reach stops at the first line not matching it.
     pub before_pattern: Option<Pat>,
-    /// Fire only once the article has a prose line above the anchor, so a
-    /// list printed above the story cannot take the story with it.
-    pub after_prose: bool,
+    /// Fire only once the article has this many prose lines above the
+    /// anchor, so a list printed above or beside the story's start cannot
+    /// take the story with it.
+    pub after_prose: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
