@@ -33,7 +33,7 @@ struct RawRule {
     count: Option<Spanned<usize>>,
     before: Option<usize>,
     before_pattern: Option<Spanned<String>>,
-    after_prose: Option<bool>,
+    after_prose: Option<usize>,
     mode: Option<Spanned<String>>,
     window: Option<usize>,
     min_chars: Option<usize>,
@@ -81,6 +81,9 @@ pub struct Parsed {
     pub rules: Vec<Rule>,
     /// Ids switched off with `enabled = false`.
     pub disabled: Vec<(String, Origin)>,
+    /// Problems a lenient parse let through (missing examples): the rule
+    /// was still built, so `husk rules lint` can report them as findings.
+    pub waived: Vec<Diagnostic>,
 }
 
 /// Fields each kind accepts beyond the common ones.
@@ -111,6 +114,16 @@ const KIND_FIELDS: &[(&str, &[&str])] = &[
 
 /// Parses and validates one rule file. Problems go to `diags`.
 pub fn parse(file: &str, source: &str, diags: &mut Vec<Diagnostic>) -> Parsed {
+    parse_with(file, source, diags, false)
+}
+
+/// Like [`parse`], but a rule missing its examples is still built; those
+/// problems go to [`Parsed::waived`] instead of `diags`.
+pub fn parse_lenient(file: &str, source: &str, diags: &mut Vec<Diagnostic>) -> Parsed {
+    parse_with(file, source, diags, true)
+}
+
+fn parse_with(file: &str, source: &str, diags: &mut Vec<Diagnostic>, lenient: bool) -> Parsed {
     let mut parsed = Parsed::default();
     let (root, errors) = DeTable::parse_recoverable(source);
     if !errors.is_empty() {
@@ -153,7 +166,11 @@ pub fn parse(file: &str, source: &str, diags: &mut Vec<Diagnostic>) -> Parsed {
             continue;
         };
         for item in array.iter() {
-            let ctx = Ctx { file, source };
+            let ctx = Ctx {
+                file,
+                source,
+                lenient,
+            };
             let span = item.span();
             let raw: Spanned<DeValue<'_>> = item.clone();
             match RawRule::deserialize(ValueDeserializer::from(raw)) {
@@ -186,6 +203,8 @@ pub fn parse(file: &str, source: &str, diags: &mut Vec<Diagnostic>) -> Parsed {
 struct Ctx<'a> {
     file: &'a str,
     source: &'a str,
+    /// Missing examples go to [`Parsed::waived`] and do not stop the rule.
+    lenient: bool,
 }
 
 impl Ctx<'_> {
@@ -361,8 +380,13 @@ impl Ctx<'_> {
                 })
                 .collect(),
         };
+        let example_diags = if self.lenient {
+            &mut out.waived
+        } else {
+            &mut *diags
+        };
         if examples.keep.is_empty() {
-            diags.push(self.diag(
+            example_diags.push(self.diag(
                 "missing-example",
                 id_at,
                 id_str,
@@ -370,7 +394,7 @@ impl Ctx<'_> {
             ));
         }
         if examples.drop.is_empty() && examples.cases.is_empty() {
-            diags.push(self.diag(
+            example_diags.push(self.diag(
                 "missing-example",
                 id_at,
                 id_str,
@@ -556,7 +580,7 @@ impl Ctx<'_> {
             end: end?,
             before: raw.before.unwrap_or(0),
             before_pattern: before_pattern.flatten(),
-            after_prose: raw.after_prose.unwrap_or(false),
+            after_prose: raw.after_prose.unwrap_or(0),
         })
     }
 

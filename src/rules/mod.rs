@@ -5,6 +5,7 @@
 mod defaults;
 pub mod diag;
 mod file;
+pub mod lint;
 mod model;
 pub mod selftest;
 
@@ -172,7 +173,11 @@ pub fn load(sources: &[Source]) -> Result<RuleSet, Diagnostics> {
         let parsed = file::parse(&source.name, &source.text, &mut diags);
         for rule in parsed.rules {
             match seen.get(&rule.id).copied() {
-                Some((at, false)) if source.user => rules[at] = rule,
+                Some((at, false)) if source.user => {
+                    // Overridden once; a second user file doing it again is a clash.
+                    seen.insert(rule.id.clone(), (at, true));
+                    rules[at] = rule;
+                }
                 Some((at, _)) => {
                     let first = &rules[at].origin;
                     let line_start = line_offset(&source.text, rule.origin.line);
@@ -303,6 +308,17 @@ keep = ["An advertisement ran."]
         }
         let off = load(&[defaults, user("[[rule]]\nid = \"t.ad\"\nenabled = false\n")]).unwrap();
         assert!(off.is_empty());
+    }
+
+    #[test]
+    fn two_user_files_overriding_one_default_clash() {
+        let defaults = Source {
+            name: "d.toml".into(),
+            text: OK_RULE.into(),
+            user: false,
+        };
+        let err = load(&[defaults, user(OK_RULE), user(OK_RULE)]).unwrap_err();
+        assert_eq!(err.0[0].code, "duplicate-id", "{err}");
     }
 
     #[test]
