@@ -168,6 +168,23 @@ enum RulesCommand {
     },
     /// List the loaded rules: id, kind, zone, where defined, description.
     List(RuleArgs),
+    /// Check rule files for mistakes: repeated ids, patterns matching
+    /// everything, shadowed rules, missing examples, slow patterns.
+    #[command(long_about = husk::rules::lint::LONG_HELP)]
+    Lint {
+        /// Rule files to lint, loaded after the default pack (default: lint
+        /// the embedded pack).
+        files: Vec<PathBuf>,
+        /// Load FILEs without the default pack before them.
+        #[arg(long)]
+        no_default_rules: bool,
+        /// Also clean the pages under DIR and report what each rule decided.
+        #[arg(long, value_name = "DIR")]
+        corpus: Option<PathBuf>,
+        /// Print JSON for tools instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -178,6 +195,12 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd_check(&args),
         Command::Rules(RulesCommand::Test { files }) => cmd_rules_test(&files),
         Command::Rules(RulesCommand::List(args)) => cmd_rules_list(&args),
+        Command::Rules(RulesCommand::Lint {
+            files,
+            no_default_rules,
+            corpus,
+            json,
+        }) => cmd_rules_lint(files, no_default_rules, corpus, json),
     };
     match result {
         Ok(code) => code,
@@ -260,6 +283,15 @@ fn cmd_clean(args: CleanArgs) -> Result<ExitCode> {
         resume: args.resume,
         views: args.report.is_some(),
     };
+    if let Some(dir) = args
+        .report
+        .as_ref()
+        .and_then(|p| p.parent())
+        .filter(|d| !d.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the report's folder {}", dir.display()))?;
+    }
     let mut collector = args.report.as_ref().map(|_| Collector::new(500, 50));
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
@@ -511,6 +543,34 @@ fn cmd_rules_test(files: &[PathBuf]) -> Result<ExitCode> {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    })
+}
+
+/// `husk rules lint`: exit 1 on error findings, 2 when nothing could be linted.
+fn cmd_rules_lint(
+    files: Vec<PathBuf>,
+    no_default_rules: bool,
+    corpus: Option<PathBuf>,
+    json: bool,
+) -> Result<ExitCode> {
+    use husk::rules::lint;
+    let report = lint::run(&lint::Options {
+        files,
+        no_default_rules,
+        corpus,
+    })
+    .map_err(|e| anyhow!("{e}"))?;
+    let mut stdout = io::stdout().lock();
+    if json {
+        writeln!(stdout, "{}", report.to_json())?;
+    } else {
+        write!(stdout, "{}", report.render())?;
+    }
+    stdout.flush()?;
+    Ok(if report.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     })
 }
 

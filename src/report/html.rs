@@ -122,7 +122,12 @@ impl Palette {
             let h = fnv1a(id);
             // Hue from the hash; a second part of it varies the badge's
             // lightness, so rules of similar hue still tell apart.
-            let _ = write!(css, ".r{i}{{--h:{};--l:{}%}}", h % 360, 24 + 6 * ((h >> 12) % 3));
+            let _ = write!(
+                css,
+                ".r{i}{{--h:{};--l:{}%}}",
+                rule_hue(id),
+                24 + 6 * ((h >> 12) % 3)
+            );
         }
         css
     }
@@ -163,6 +168,48 @@ fn slug(s: &str) -> String {
     out.trim_matches('-').to_string()
 }
 
+/// The length of the folder prefix all `paths` share (through its last `/`
+/// or `\`), so tables can show shorter paths.
+fn common_dir<'a>(paths: impl IntoIterator<Item = &'a str>) -> usize {
+    let mut paths = paths.into_iter();
+    let Some(first) = paths.next() else { return 0 };
+    let mut len = first.len();
+    for p in paths {
+        len = first.as_bytes()[..len]
+            .iter()
+            .zip(p.as_bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+    }
+    first.as_bytes()[..len]
+        .iter()
+        .rposition(|b| matches!(b, b'/' | b'\\'))
+        .map_or(0, |i| i + 1)
+}
+
+/// Paths as the tables show them: without the folder they all share (the
+/// full path is in a tooltip).
+struct Paths<'a> {
+    prefix: &'a str,
+}
+
+impl Paths<'_> {
+    fn short<'p>(&self, path: &'p str) -> &'p str {
+        path.strip_prefix(self.prefix).unwrap_or(path)
+    }
+
+    fn note(&self) -> String {
+        if self.prefix.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Paths are relative to <code>{}</code>.",
+                escape(self.prefix)
+            )
+        }
+    }
+}
+
 /// The report as a complete HTML document (no external assets).
 pub fn render(data: &ReportData) -> String {
     let palette = Palette::new(data);
@@ -175,6 +222,17 @@ pub fn render(data: &ReportData) -> String {
             }
         }
     }
+    let files = data.files.iter().map(|f| f.path.as_str());
+    let strip = common_dir(files.chain(data.views.iter().map(|v| v.path.as_str())));
+    let first = data
+        .files
+        .first()
+        .map(|f| f.path.as_str())
+        .or(data.views.first().map(|v| v.path.as_str()))
+        .unwrap_or("");
+    let paths = Paths {
+        prefix: &first[..strip],
+    };
     let view_of: HashMap<&str, usize> = data
         .views
         .iter()
@@ -203,8 +261,8 @@ pub fn render(data: &ReportData) -> String {
     out.push_str("<main>\n");
     header(&mut out, data);
     rules_table(&mut out, data, &palette, &in_views);
-    files_table(&mut out, &data.files, &view_of);
-    views(&mut out, data, &palette);
+    files_table(&mut out, &data.files, &view_of, &paths);
+    views(&mut out, data, &palette, &paths);
     out.push_str("</main>\n<script>\n");
     out.push_str(JS);
     out.push_str("</script>\n</body>\n</html>\n");
@@ -232,8 +290,9 @@ fn toolbar(
     for (id, n) in rules {
         let _ = write!(
             out,
-            "<option value=\"{}\">{} ({n} lines)</option>",
+            "<option value=\"{}\" data-id=\"{}\">{} ({n} lines)</option>",
             palette.class(id),
+            escape(id),
             escape(id)
         );
     }
@@ -250,11 +309,11 @@ fn card(
     extra: &str,
     class: &str,
 ) {
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<div class=\"card {class}\"><div class=\"label\">{label}</div>\
          <div class=\"big\"><span id=\"{value_id}\">{value}</span>{unit}</div>\
-         <div class=\"sub\">{extra}</div></div>\n"
+         <div class=\"sub\">{extra}</div></div>"
     );
 }
 
@@ -267,9 +326,9 @@ fn header(out: &mut String, data: &ReportData) {
     let failed = s.count(Status::Failed);
     let secs = data.wall_seconds.max(1e-9);
 
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<header class=\"top\"><h1>husk report</h1><p class=\"muted\">husk {} · {} files seen, {} articles written, {} of cleaned text removed in {:.2} s</p></header>\n",
+        "<header class=\"top\"><h1>husk report</h1><p class=\"muted\">husk {} · {} files seen, {} articles written, {} of cleaned text removed in {:.2} s</p></header>",
         env!("CARGO_PKG_VERSION"),
         s.seen,
         s.articles,
@@ -315,8 +374,8 @@ fn header(out: &mut String, data: &ReportData) {
         &skipped.to_string(),
         "",
         &format!(
-            "<span id=\"fig-skipped-binary\">{skipped_binary}</span> binary · \
-             <span id=\"fig-skipped-empty\">{skipped_empty}</span> empty · \
+            "<span id=\"fig-skipped-binary\">{skipped_binary}</span> binary<br>\
+             <span id=\"fig-skipped-empty\">{skipped_empty}</span> empty<br>\
              <span id=\"fig-skipped-too-large\">{skipped_large}</span> too large"
         ),
         if skipped > 0 { "warn" } else { "" },
@@ -347,7 +406,7 @@ fn header(out: &mut String, data: &ReportData) {
     );
     card(
         out,
-        "Articles written",
+        "Articles",
         "fig-articles",
         &s.articles.to_string(),
         "",
@@ -430,10 +489,10 @@ fn rules_table(
         .filter(|id| dropped.get(*id).copied().unwrap_or(0) == 0)
         .collect();
 
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<section id=\"rules\"><h2>Rules by lines dropped</h2>\
-         <p class=\"muted\">{} lines dropped by {} of {} rules. Click a rule to show only the lines it touched.</p>\n",
+         <p class=\"muted\">{} lines dropped by {} of {} rules. Click a rule to show only the lines it touched.</p>",
         total,
         fired.len(),
         data.rules.len()
@@ -459,10 +518,10 @@ fn rules_table(
             escape(id)
         );
         rule_chip(out, palette, id);
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "</td><td class=\"num\"><span class=\"hbar\"><i style=\"width:{:.1}%\"></i></span><span id=\"dropped-{}\">{n}</span></td>\
-             <td class=\"num\">{}</td><td class=\"num\">{}</td><td>{desc}</td><td class=\"loc\">{origin}</td></tr>\n",
+            "</td><td class=\"num\"><span class=\"hbar\"><i style=\"width:{:.1}%\"></i></span><span class=\"cnt\" id=\"dropped-{}\">{n}</span></td>\
+             <td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"desc\" title=\"{desc}\">{desc}</td><td class=\"loc\">{origin}</td></tr>",
             100.0 * n as f64 / max as f64,
             escape(id),
             if total == 0 {
@@ -477,9 +536,9 @@ fn rules_table(
         row(out, id, *n);
     }
     if !idle.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<tr class=\"sep\"><td colspan=\"6\">{} rules dropped nothing in this run</td></tr>\n",
+            "<tr class=\"sep\"><td colspan=\"6\">{} rules dropped nothing in this run</td></tr>",
             idle.len()
         );
     }
@@ -506,15 +565,16 @@ fn file_order(a: &FileRow, b: &FileRow) -> std::cmp::Ordering {
         .then_with(|| a.path.cmp(&b.path))
 }
 
-fn files_table(out: &mut String, files: &[FileRow], view_of: &HashMap<&str, usize>) {
+fn files_table(out: &mut String, files: &[FileRow], view_of: &HashMap<&str, usize>, paths: &Paths) {
     let mut rows: Vec<&FileRow> = files.iter().collect();
     rows.sort_by(|a, b| file_order(a, b));
     let shown = rows.len().min(MAX_FILE_ROWS);
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<section id=\"files\"><h2>Files by share removed</h2>\
          <p class=\"muted\">Failed files first, then cleaned files by the share of their text removed, then skipped files. \
-         Linked paths have a page view below.</p>\n"
+         Linked paths have a page view below.{}</p>",
+        paths.note()
     );
     out.push_str(
         "<table class=\"grid files\"><thead><tr><th class=\"num\">#</th><th>File</th><th>Status</th>\
@@ -525,14 +585,16 @@ fn files_table(out: &mut String, files: &[FileRow], view_of: &HashMap<&str, usiz
         let status = r.status.as_str();
         let _ = write!(
             out,
-            "<tr class=\"st-{status}\"><td class=\"num muted\">{}</td><td class=\"path\">",
-            i + 1
+            "<tr class=\"st-{status}\"><td class=\"num muted\">{}</td><td class=\"path\" title=\"{}\">",
+            i + 1,
+            escape(&r.path)
         );
+        let short = escape(paths.short(&r.path));
         match view_of.get(r.path.as_str()) {
             Some(v) => {
-                let _ = write!(out, "<a href=\"#view-{v}\">{}</a>", escape(&r.path));
+                let _ = write!(out, "<a href=\"#view-{v}\">{short}</a>");
             }
-            None => escape_into(out, &r.path),
+            None => out.push_str(&short),
         }
         let _ = write!(
             out,
@@ -548,9 +610,9 @@ fn files_table(out: &mut String, files: &[FileRow], view_of: &HashMap<&str, usiz
         } else {
             out.push_str("<span class=\"muted\">—</span>");
         }
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "</td><td class=\"num\" title=\"{} bytes\">{}</td><td class=\"num\" title=\"{} bytes\">{}</td><td class=\"num\">{}</td><td class=\"note\">{}</td></tr>\n",
+            "</td><td class=\"num\" title=\"{} bytes\">{}</td><td class=\"num\" title=\"{} bytes\">{}</td><td class=\"num\">{}</td><td class=\"note\">{}</td></tr>",
             r.bytes_in,
             human(r.bytes_in),
             r.bytes_out,
@@ -561,40 +623,41 @@ fn files_table(out: &mut String, files: &[FileRow], view_of: &HashMap<&str, usiz
     }
     out.push_str("</tbody></table>\n");
     if rows.len() > shown {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<p class=\"callout\" id=\"files-note\">{} more files are left out of this table; the manifest lists every file.</p>\n",
+            "<p class=\"callout\" id=\"files-note\">{} more files are left out of this table; the manifest lists every file.</p>",
             rows.len() - shown
         );
     }
     out.push_str("</section>\n");
 }
 
-fn views(out: &mut String, data: &ReportData, palette: &Palette) {
-    let _ = write!(out, "<section id=\"views\"><h2>Page views</h2>\n");
+fn views(out: &mut String, data: &ReportData, palette: &Palette, paths: &Paths) {
+    let _ = writeln!(out, "<section id=\"views\"><h2>Page views</h2>");
     if let Some(note) = &data.views_note {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<p class=\"callout\" id=\"views-note\">{}</p>\n",
+            "<p class=\"callout\" id=\"views-note\">{}</p>",
             escape(note)
         );
     }
     if data.views.is_empty() {
         out.push_str("<p class=\"muted\">No page was cleaned, so there is nothing to show.</p>\n");
     } else {
-        out.push_str(
+        out.push_str(&format!(
             "<p class=\"legend muted\">Each page as it was read, one row per line: \
              <s class=\"ex dropped\">dropped lines</s> carry the tint and name of their rule, \
-             <b>titles</b> are bold, rewritten lines show their new text. Click a page to open it.</p>\n",
-        );
+             <b>titles</b> are bold, rewritten lines show their new text. Click a page to open it.{}</p>\n",
+            paths.note()
+        ));
     }
     for (i, view) in data.views.iter().enumerate() {
-        page_view(out, i + 1, view, palette);
+        page_view(out, i + 1, view, palette, paths);
     }
     out.push_str("</section>\n");
 }
 
-fn page_view(out: &mut String, n: usize, view: &PageView, palette: &Palette) {
+fn page_view(out: &mut String, n: usize, view: &PageView, palette: &Palette, paths: &Paths) {
     let mut touched: BTreeMap<&str, usize> = BTreeMap::new();
     let mut dropped = 0;
     let mut articles = 0;
@@ -609,11 +672,16 @@ fn page_view(out: &mut String, n: usize, view: &PageView, palette: &Palette) {
     let _ = write!(
         out,
         "<details class=\"view\" id=\"view-{n}\" data-rules=\"{}\"><summary>\
-         <span class=\"vpath\">{}</span><span class=\"vshare{}\">{} removed</span>\
+         <span class=\"vpath\" title=\"{}\">{}</span><span class=\"vshare{}\">{} removed</span>\
          <span class=\"muted\">{} lines · {dropped} dropped · {articles} article{}</span><span class=\"vchips\">",
         classes.join(" "),
         escape(&view.path),
-        if view.removed_share > 0.0 { "" } else { " zero" },
+        escape(paths.short(&view.path)),
+        if view.removed_share > 0.0 {
+            ""
+        } else {
+            " zero"
+        },
         percent(view.removed_share),
         view.lines.len(),
         if articles == 1 { "" } else { "s" }
@@ -629,39 +697,67 @@ fn page_view(out: &mut String, n: usize, view: &PageView, palette: &Palette) {
         );
     }
     out.push_str("</span></summary>\n<div class=\"page\">\n");
-    let mut article = None;
     let shown = view.lines.len().min(MAX_VIEW_LINES);
-    for (i, line) in view.lines[..shown].iter().enumerate() {
-        if line.article.is_some() && line.article != article {
+    let lines = &view.lines[..shown];
+    // The header a boundary rule cut belongs to no article; it opens the
+    // next one, so the article's divider goes above it.
+    let mut opens = vec![None; lines.len()];
+    let mut next = None;
+    for (i, line) in lines.iter().enumerate().rev() {
+        match line.verdict {
+            LineKind::Boundary => opens[i] = line.article.or(next),
+            LineKind::Blank => {}
+            _ => opens[i] = line.article,
+        }
+        next = opens[i].or(next);
+    }
+    let mut article = None;
+    let mut in_header = false;
+    for (i, line) in lines.iter().enumerate() {
+        if opens[i].is_some() && opens[i] != article {
             if articles > 1 {
-                let _ = write!(
+                let _ = writeln!(
                     out,
-                    "<div class=\"art\">article {}</div>\n",
-                    line.article.unwrap_or(0)
+                    "<div class=\"art\">article {}</div>",
+                    opens[i].unwrap_or(0)
                 );
             }
-            article = line.article;
+            article = opens[i];
         }
-        view_line(out, i + 1, line, palette);
+        let first_of_header = line.verdict == LineKind::Boundary && !in_header;
+        if line.verdict != LineKind::Blank {
+            in_header = line.verdict == LineKind::Boundary;
+        }
+        view_line(out, i + 1, line, palette, first_of_header);
     }
     if view.lines.len() > shown {
-        let _ = write!(
+        let _ = writeln!(
             out,
-            "<div class=\"more\">… {} more lines not shown</div>\n",
+            "<div class=\"more\">… {} more lines not shown</div>",
             view.lines.len() - shown
         );
     }
     out.push_str("</div></details>\n");
 }
 
-fn view_line(out: &mut String, n: usize, line: &ViewLine, palette: &Palette) {
+/// One line of a page view; `first_of_header` marks the first line of an
+/// article header a boundary rule cut.
+fn view_line(
+    out: &mut String,
+    n: usize,
+    line: &ViewLine,
+    palette: &Palette,
+    first_of_header: bool,
+) {
     let kind = match line.verdict {
         LineKind::Blank => "e",
         LineKind::Kept if line.rewritten.is_some() => "k w",
         LineKind::Kept => "k",
+        LineKind::Title if line.rewritten.is_some() => "t w",
         LineKind::Title => "t",
         LineKind::Dropped => "d",
-        LineKind::Boundary => "d x",
+        LineKind::Boundary if first_of_header => "d x",
+        LineKind::Boundary => "d",
     };
     let rule_class = line.rule.as_deref().map(|r| palette.class(r));
     let _ = write!(out, "<div class=\"L {kind}");
@@ -677,11 +773,11 @@ fn view_line(out: &mut String, n: usize, line: &ViewLine, palette: &Palette) {
         }
         _ => match &line.rewritten {
             Some(new) => {
-                out.push_str("<span class=\"t\"><del>");
-                page_text_into(out, &line.text);
-                out.push_str("</del> <ins>");
+                out.push_str("<span class=\"t\"><ins>");
                 page_text_into(out, new);
-                out.push_str("</ins></span>");
+                out.push_str("</ins><del>");
+                page_text_into(out, &line.text);
+                out.push_str("</del></span>");
             }
             None => {
                 out.push_str("<span class=\"t\">");
@@ -692,7 +788,7 @@ fn view_line(out: &mut String, n: usize, line: &ViewLine, palette: &Palette) {
     }
     if let Some(rule) = &line.rule {
         let what = match line.verdict {
-            LineKind::Boundary => "new article: ",
+            LineKind::Boundary if first_of_header => "new article: ",
             LineKind::Title => "title: ",
             _ => "",
         };
@@ -735,14 +831,17 @@ background:#fafbfc;border-bottom:1px solid var(--line);padding:7px 10px;font-wei
 .grid tr:last-child td{border-bottom:0}
 .grid .num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .grid .loc{font-family:var(--mono);font-size:12px;color:var(--muted);white-space:nowrap}
-.rules tr.idle td{color:#98a2b3}.rules tr.idle .chip{filter:grayscale(1);opacity:.6}
+.rules tr.idle td{color:#98a2b3;padding-top:2px;padding-bottom:2px}
+.rules tr.idle td.desc{max-width:0;width:45%;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}.rules tr.idle .chip{background:#f2f4f7;color:#98a2b3;border-color:#e4e7ec}
 .rules tr.sep td{background:#fafbfc;color:var(--muted);font-size:12px;padding:4px 10px}
 .hbar{display:inline-block;width:70px;height:7px;background:#eef0f3;border-radius:4px;margin-right:8px;vertical-align:middle;overflow:hidden}
 .hbar i{display:block;height:100%;background:#7a8699;border-radius:4px}
 .rules .hbar i{background:hsl(var(--h) 55% 45%)}
+.rules .cnt{display:inline-block;min-width:6ch}
 .files .share{white-space:nowrap;font-variant-numeric:tabular-nums}
 .files .share .hbar i{background:#d65f45}
-.files .path{font-family:var(--mono);font-size:12.5px;word-break:break-all}
+.files .path{font-family:var(--mono);font-size:12.5px;overflow-wrap:anywhere}
+code{font-family:var(--mono);font-size:12.5px;background:#eef0f3;padding:0 4px;border-radius:4px;overflow-wrap:anywhere}
 .files .note{color:#b42318;font-size:12.5px}
 .status{display:inline-block;font-size:11.5px;padding:0 7px;border-radius:9px;background:#eef0f3;color:#475467;white-space:nowrap}
 .st-cleaned .status{background:#e3f4ea;color:#1e6e41}
@@ -761,7 +860,7 @@ details.view[open]{box-shadow:0 2px 8px rgba(16,24,40,.07)}
 details.view>summary{cursor:pointer;padding:9px 14px;display:flex;flex-wrap:wrap;gap:4px 14px;align-items:baseline;list-style-position:outside}
 details.view>summary::marker{color:var(--muted)}
 details.view[open]>summary{border-bottom:1px solid var(--line);position:sticky;top:43px;background:#fff;z-index:2;border-radius:10px 10px 0 0}
-.vpath{font-family:var(--mono);font-weight:600;font-size:13px;word-break:break-all}
+.vpath{font-family:var(--mono);font-weight:600;font-size:13px;overflow-wrap:anywhere}
 .vshare{font-weight:650;color:#b42318;}.vshare.zero{color:var(--muted);font-variant-numeric:tabular-nums}
 .vchips{flex-basis:100%;padding-left:0}
 .page{padding:6px 0 10px;font-size:13.5px;line-height:1.45}
@@ -772,10 +871,10 @@ details.view[open]>summary{border-bottom:1px solid var(--line);position:sticky;t
 .L.e{height:7px;overflow:hidden}.L.e .n{display:none}
 .L.d{background:hsl(var(--h) 85% 94%);border-left-color:hsl(var(--h) 60% 50%)}
 .L.d .t{color:#5b6472;text-decoration:line-through;text-decoration-color:hsl(var(--h) 60% 38%);text-decoration-thickness:1.5px}
-.L.x{border-top:2px solid hsl(var(--h) 60% 50%)}
+.L.x{border-top:2px solid hsl(var(--h) 60% 50%);margin-top:4px}
 .L.w{background:hsl(var(--h) 80% 97%);border-left-color:hsl(var(--h) 50% 70%)}
-.L del{color:#8a93a1;text-decoration:line-through}
-.L ins{text-decoration:none;background:#e3f4ea;border-radius:3px;padding:0 2px}
+.L del{display:block;color:#8a93a1;text-decoration:line-through;font-size:12px;font-weight:400}
+.L ins{text-decoration:none}
 .L .b{align-self:start;margin-top:2px;font:11px/1.6 var(--mono);color:#fff;background:hsl(var(--h) 60% var(--l,30%));padding:0 6px;border-radius:4px;white-space:nowrap}
 .L.t .b,.L.w .b{background:#fff;color:hsl(var(--h) 60% 30%);border:1px solid hsl(var(--h) 50% 70%)}
 .cut{color:var(--muted);font-style:italic;margin-left:6px}
@@ -807,6 +906,11 @@ if(sel.value)document.getElementById('views').scrollIntoView();
 });
 function openHash(){
 var id=decodeURIComponent(location.hash.slice(1));if(!id)return;
+if(id.indexOf('rule=')===0){
+var want=id.slice(5);
+Array.prototype.forEach.call(sel.options,function(o){if(o.getAttribute('data-id')===want)sel.value=o.value});
+apply();return;
+}
 var el=document.getElementById(id);
 if(el&&el.tagName==='DETAILS'){el.open=true;el.scrollIntoView()}
 }
@@ -859,6 +963,17 @@ mod tests {
         assert!(rule_hue("ads.label") < 360);
         assert_eq!(fnv1a(""), 0x811c_9dc5);
         assert_eq!(fnv1a("a"), 0xe40c_292c);
+    }
+
+    #[test]
+    fn common_folder_is_cut_at_a_separator() {
+        assert_eq!(common_dir(["/c/a/x.txt", "/c/a/y.txt"]), 5);
+        assert_eq!(common_dir(["/c/ab/x.txt", "/c/ac/y.txt"]), 3);
+        assert_eq!(common_dir(["/c/a/x.txt"]), 5);
+        assert_eq!(common_dir(["x.txt", "y.txt"]), 0);
+        assert_eq!(common_dir(["d\\é\\x", "d\\é\\y"]), "d\\é\\".len());
+        assert_eq!(common_dir(["/d/éa/x", "/d/éb/y"]), 3);
+        assert_eq!(common_dir(std::iter::empty::<&str>()), 0);
     }
 
     #[test]

@@ -59,6 +59,11 @@ pub struct PageView {
 }
 
 impl PageView {
+    /// Lines and line lengths a view keeps: the report stays loadable, and a
+    /// huge page does not hold its whole text a second time.
+    pub const MAX_LINES: usize = 20_000;
+    pub const MAX_LINE_CHARS: usize = 4_000;
+
     pub fn build(path: &str, text: &str, cleaned: &Cleaned, rules: &RuleSet) -> PageView {
         let id = |r: usize| rules.rules()[r].id.clone();
         let mut total = 0usize;
@@ -67,9 +72,11 @@ impl PageView {
             .lines
             .iter()
             .zip(&cleaned.records)
-            .map(|(range, rec)| {
-                let text = text[range.clone()].to_string();
-                total += text.len();
+            .enumerate()
+            .filter_map(|(i, (range, rec))| {
+                let full = &text[range.clone()];
+                total += full.len();
+                let text: String = full.chars().take(Self::MAX_LINE_CHARS).collect();
                 let verdict = match rec.verdict {
                     Verdict::Blank => LineKind::Blank,
                     Verdict::Kept => LineKind::Kept,
@@ -78,20 +85,23 @@ impl PageView {
                     Verdict::Boundary { .. } => LineKind::Boundary,
                 };
                 if matches!(verdict, LineKind::Dropped | LineKind::Boundary) {
-                    removed += text.len();
+                    removed += full.len();
+                }
+                if i >= Self::MAX_LINES {
+                    return None;
                 }
                 let rule = rec
                     .verdict
                     .rule()
                     .or(rec.rewrite.as_ref().map(|r| r.rule))
                     .map(id);
-                ViewLine {
+                Some(ViewLine {
                     text,
                     verdict,
                     rule,
                     rewritten: rec.rewrite.as_ref().map(|r| r.text.clone()),
                     article: rec.article.map(|a| a + 1),
-                }
+                })
             })
             .collect();
         PageView {
@@ -115,7 +125,7 @@ pub struct FileRow {
     pub bytes_out: u64,
     pub articles: usize,
     /// Share of the page's text dropped (from its view when it has one,
-    /// else from bytes in and out).
+    /// else from bytes in and out); 0 for inputs that were not cleaned.
     pub removed_share: f64,
     pub error: Option<String>,
 }
@@ -164,16 +174,13 @@ impl Collector {
 
     /// Records one input, in input order; `view` for cleaned pages.
     pub fn add(&mut self, entry: &Entry, view: Option<PageView>) {
-        let removed_share = view.as_ref().map_or_else(
-            || {
-                if entry.bytes_in == 0 {
-                    0.0
-                } else {
-                    (1.0 - entry.bytes_out as f64 / entry.bytes_in as f64).max(0.0)
-                }
-            },
-            |v| v.removed_share,
-        );
+        let removed_share = match &view {
+            Some(v) => v.removed_share,
+            None if entry.status == Status::Cleaned && entry.bytes_in > 0 => {
+                (1.0 - entry.bytes_out as f64 / entry.bytes_in as f64).max(0.0)
+            }
+            None => 0.0,
+        };
         self.files.push(FileRow {
             path: entry.path.clone(),
             status: entry.status,
@@ -202,8 +209,11 @@ impl Collector {
         }
     }
 
+    /// The sample is chosen by a hash of the path, so it spreads over the
+    /// whole crawl and does not depend on the order pages arrive in.
     fn offer_sample(&mut self, view: PageView) {
-        if self.sample.len() < self.sample_cap && self.cleaned % self.sample_every == 0 {
+        let picked = fnv1a(view.path.as_bytes()).is_multiple_of(self.sample_every as u64);
+        if picked && self.sample.len() < self.sample_cap {
             self.sample.push(view);
         }
     }
@@ -243,4 +253,11 @@ impl Collector {
             views_note,
         }
     }
+}
+
+/// FNV-1a: a small, stable hash (the same on every platform and release).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
