@@ -41,9 +41,10 @@ fn shown(c: &Cleaned, rules: &RuleSet, i: usize, only: Option<&str>) -> bool {
     }
 }
 
-/// The plain-text view: one row per input line (number, verdict, rule,
-/// text), article headers where articles start, and a legend giving each
-/// rule's `file:line` and description.
+/// The plain-text view: one row per input line (number, verdict, rule, the
+/// main-region heuristic's score where it scored the line, text), article
+/// headers where articles start, and a legend giving each rule's
+/// `file:line` and description.
 pub fn plain(text: &str, c: &Cleaned, rules: &RuleSet, opts: Options<'_>) -> String {
     let paint = |code: &str, s: &str| {
         if opts.color {
@@ -96,8 +97,9 @@ pub fn plain(text: &str, c: &Cleaned, rules: &RuleSet, opts: Options<'_>) -> Str
             Verdict::Blank => "2",
             Verdict::Kept => "0",
         };
+        let score = rec.score.map_or(String::new(), |s| format!("{s:+.0}"));
         let head = format!(
-            "{:>width$} {:<8} {id:<id_width$}",
+            "{:>width$} {:<8} {id:<id_width$} {score:>4}",
             i + 1,
             verdict_name(rec.verdict)
         );
@@ -108,7 +110,7 @@ pub fn plain(text: &str, c: &Cleaned, rules: &RuleSet, opts: Options<'_>) -> Str
             let _ = writeln!(out, "{} │ {line}", paint(colour, &head));
         }
         if let Some(rw) = &rec.rewrite {
-            let pad = " ".repeat(width + 10 + id_width);
+            let pad = " ".repeat(width + 15 + id_width);
             let _ = writeln!(out, "{pad}→ {}", rw.text);
         }
     }
@@ -151,6 +153,7 @@ pub fn json(
                 "rule": rec.verdict.rule().map(rule_json),
                 "rewrite": rec.rewrite.as_ref().map(|r| json!({"rule": rule_json(r.rule), "text": r.text})),
                 "article": rec.article.map(|a| a + 1),
+                "score": rec.score,
             })
         })
         .collect();
@@ -186,7 +189,7 @@ mod tests {
         let out = plain(page, &c, &rules, Options::default());
         assert!(out.contains("── article 1: Title one"), "{out}");
         assert!(
-            out.contains("2 drop     ads.label          │ Advertisement"),
+            out.contains("2 drop     ads.label               │ Advertisement"),
             "{out}"
         );
         assert!(
@@ -194,7 +197,7 @@ mod tests {
             "{out}"
         );
         assert!(
-            out.contains("1 title    titles.site-suffix │ Title one | Site"),
+            out.contains("1 title    titles.site-suffix  -16 │ Title one | Site"),
             "{out}"
         );
         assert!(out.contains("→ Title one"), "{out}");

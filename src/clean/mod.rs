@@ -14,6 +14,7 @@
 //! except that a block reaching backwards may drop lines kept so far.
 
 pub mod lines;
+mod region;
 mod zones;
 
 use std::collections::VecDeque;
@@ -63,12 +64,14 @@ pub struct Rewrite {
 }
 
 /// The full record of one input line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LineRecord {
     pub verdict: Verdict,
     /// The article (0-based index into [`Cleaned::articles`]) this line went to.
     pub article: Option<usize>,
     pub rewrite: Option<Rewrite>,
+    /// The main-region heuristic's score of the line, when it scored it.
+    pub score: Option<f32>,
 }
 
 /// One article cut out of a page.
@@ -146,6 +149,7 @@ pub fn clean(text: &str, rules: &RuleSet) -> Cleaned {
             })
             .collect(),
         rewrites: vec![None; lines.len()],
+        scores: vec![None; lines.len()],
         lines: &lines,
         table: &table,
         cut: None,
@@ -175,16 +179,21 @@ pub fn clean(text: &str, rules: &RuleSet) -> Cleaned {
         }
     }
     let Engine {
-        verdicts, rewrites, ..
+        verdicts,
+        rewrites,
+        scores,
+        ..
     } = engine;
     let records = verdicts
         .into_iter()
         .zip(rewrites)
+        .zip(scores)
         .zip(owner)
-        .map(|((verdict, rewrite), article)| LineRecord {
+        .map(|(((verdict, rewrite), score), article)| LineRecord {
             verdict,
             article,
             rewrite,
+            score,
         })
         .collect();
     Cleaned {
@@ -201,6 +210,7 @@ struct Engine<'a> {
     table: &'a MatchTable,
     verdicts: Vec<Verdict>,
     rewrites: Vec<Option<Rewrite>>,
+    scores: Vec<Option<f32>>,
     /// Set once a block ending at the page fires: every later line goes with it.
     cut: Option<usize>,
 }
@@ -223,6 +233,7 @@ impl<'a> Engine<'a> {
         let zones = self.zones(seg.clone());
         self.scan(seg.clone(), Some(zones));
         self.mirror(seg.clone());
+        self.region(seg.clone());
         self.rewrite(seg.clone(), zones, false);
         let title_line = loop {
             let line = seg
@@ -434,6 +445,43 @@ impl<'a> Engine<'a> {
                             self.verdicts[pair[0]] = Verdict::Dropped { rule: ri };
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// Keeps the article's main run of text (see [`region`]): kept lines
+    /// outside it are dropped by the region rule.
+    fn region(&mut self, seg: Range<usize>) {
+        for (ri, rule) in self.rules.rules().iter().enumerate() {
+            let Kind::Region(r) = &rule.kind else {
+                continue;
+            };
+            let candidates: Vec<usize> = seg
+                .clone()
+                .filter(|&i| self.verdicts[i] == Verdict::Kept)
+                .collect();
+            let scores: Vec<f64> = candidates
+                .iter()
+                .map(|&i| {
+                    let comment = r.comment.as_ref().is_some_and(|p| self.table.hit(i, p));
+                    region::score(self.line(i), r, comment)
+                })
+                .collect();
+            for (&i, &s) in candidates.iter().zip(&scores) {
+                self.scores[i] = Some(s as f32);
+            }
+            let Some((first, last, _)) = region::choose(&scores, r.alpha, r.min_score) else {
+                continue;
+            };
+            let words: Vec<usize> = candidates
+                .iter()
+                .map(|&i| self.line(i).split_whitespace().count())
+                .collect();
+            let (first, last) = region::widen(&scores, &words, first, last, r);
+            for (k, &i) in candidates.iter().enumerate() {
+                if k < first || k > last {
+                    self.verdicts[i] = Verdict::Dropped { rule: ri };
                 }
             }
         }

@@ -31,4 +31,5 @@ pub const FILES: &[(&str, &str)] = &[
         include_str!("../../rules/70-mirrored.toml"),
     ),
     ("80-titles.toml", include_str!("../../rules/80-titles.toml")),
+    ("90-region.toml", include_str!("../../rules/90-region.toml")),
 ];

@@ -41,6 +41,22 @@ struct RawRule {
     max_chars: Option<usize>,
     lines: Option<Spanned<Vec<Spanned<RawBoundaryLine>>>>,
     title: Option<Spanned<usize>>,
+    prose_words: Option<usize>,
+    long_words: Option<usize>,
+    cap: Option<usize>,
+    stopword_min: Option<f64>,
+    list_factor: Option<f64>,
+    mid_score: Option<f64>,
+    short_penalty: Option<f64>,
+    comment_pattern: Option<Spanned<String>>,
+    comment_penalty: Option<f64>,
+    comment_max_words: Option<usize>,
+    alpha: Option<f64>,
+    lead_lines: Option<usize>,
+    lead_min_words: Option<usize>,
+    lead_max_words: Option<usize>,
+    bridge: Option<usize>,
+    min_score: Option<f64>,
     #[serde(default)]
     drop: Vec<String>,
     #[serde(default)]
@@ -110,6 +126,27 @@ const KIND_FIELDS: &[(&str, &[&str])] = &[
     ),
     ("rewrite", &["pattern", "replace"]),
     ("boundary", &["lines", "title"]),
+    (
+        "region",
+        &[
+            "prose_words",
+            "long_words",
+            "cap",
+            "stopword_min",
+            "list_factor",
+            "mid_score",
+            "short_penalty",
+            "comment_pattern",
+            "comment_penalty",
+            "comment_max_words",
+            "alpha",
+            "lead_lines",
+            "lead_min_words",
+            "lead_max_words",
+            "bridge",
+            "min_score",
+        ],
+    ),
 ];
 
 /// Parses and validates one rule file. Problems go to `diags`.
@@ -318,7 +355,7 @@ impl Ctx<'_> {
                 kind_name.span().start,
                 id_str,
                 format!(
-                    "unknown kind `{}`; expected one of: line, block, mirror, rewrite, boundary",
+                    "unknown kind `{}`; expected one of: line, block, mirror, rewrite, boundary, region",
                     kind_name.get_ref()
                 ),
             ));
@@ -478,6 +515,40 @@ impl Ctx<'_> {
                 }))
             }
             "boundary" => self.boundary(raw, id_at, id, diags).map(Kind::Boundary),
+            "region" => {
+                let comment = match &raw.comment_pattern {
+                    Some(p) => Some(self.pattern(p, id, diags)?),
+                    None => None,
+                };
+                let alpha = raw.alpha.unwrap_or(0.6);
+                if !(0.0..=1.0).contains(&alpha) {
+                    diags.push(self.diag(
+                        "invalid-value",
+                        id_at,
+                        id,
+                        "`alpha` must be between 0 and 1",
+                    ));
+                    return None;
+                }
+                Some(Kind::Region(Region {
+                    prose_words: raw.prose_words.unwrap_or(8),
+                    long_words: raw.long_words.unwrap_or(20),
+                    cap: raw.cap.unwrap_or(80),
+                    stopword_min: raw.stopword_min.unwrap_or(0.15),
+                    list_factor: raw.list_factor.unwrap_or(0.3),
+                    mid_score: raw.mid_score.unwrap_or(1.0),
+                    short_penalty: raw.short_penalty.unwrap_or(16.0),
+                    comment,
+                    comment_penalty: raw.comment_penalty.unwrap_or(60.0),
+                    comment_max_words: raw.comment_max_words.unwrap_or(16),
+                    alpha,
+                    lead_lines: raw.lead_lines.unwrap_or(2),
+                    lead_min_words: raw.lead_min_words.unwrap_or(3),
+                    lead_max_words: raw.lead_max_words.unwrap_or(25),
+                    bridge: raw.bridge.unwrap_or(2),
+                    min_score: raw.min_score.unwrap_or(20.0),
+                }))
+            }
             _ => None,
         }
     }
@@ -712,6 +783,22 @@ impl RawRule {
         add(self.max_chars.is_some(), "max_chars");
         add(self.lines.is_some(), "lines");
         add(self.title.is_some(), "title");
+        add(self.prose_words.is_some(), "prose_words");
+        add(self.long_words.is_some(), "long_words");
+        add(self.cap.is_some(), "cap");
+        add(self.stopword_min.is_some(), "stopword_min");
+        add(self.list_factor.is_some(), "list_factor");
+        add(self.mid_score.is_some(), "mid_score");
+        add(self.short_penalty.is_some(), "short_penalty");
+        add(self.comment_pattern.is_some(), "comment_pattern");
+        add(self.comment_penalty.is_some(), "comment_penalty");
+        add(self.comment_max_words.is_some(), "comment_max_words");
+        add(self.alpha.is_some(), "alpha");
+        add(self.lead_lines.is_some(), "lead_lines");
+        add(self.lead_min_words.is_some(), "lead_min_words");
+        add(self.lead_max_words.is_some(), "lead_max_words");
+        add(self.bridge.is_some(), "bridge");
+        add(self.min_score.is_some(), "min_score");
         v
     }
 }

@@ -488,6 +488,7 @@ fn patterns(rule: &Rule) -> Vec<(&Pat, bool)> {
             v
         }
         Kind::Mirror(_) => Vec::new(),
+        Kind::Region(r) => r.comment.iter().map(|p| (p, true)).collect(),
         Kind::Boundary(b) => b
             .lines
             .iter()

@@ -112,6 +112,45 @@ pub struct Boundary {
     pub title: usize,
 }
 
+/// The main-region heuristic: score each kept line by how much it reads
+/// like running text, and keep the article's main run of text.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// A line of at least this many words ending in sentence punctuation is prose.
+    pub prose_words: usize,
+    /// A line of at least this many words is prose whatever its ending.
+    pub long_words: usize,
+    /// A prose line scores its word count, up to this.
+    pub cap: usize,
+    /// Prose with a smaller share of function words (a list of names or
+    /// tags) scores only `list_factor` of that.
+    pub stopword_min: f64,
+    pub list_factor: f64,
+    /// A short sentence (4+ words, sentence punctuation, function words) scores this.
+    pub mid_score: f64,
+    /// Every other line (menus, link lists, labels) scores minus this.
+    pub short_penalty: f64,
+    /// Lines matching `comment` (comment headers: "Name — July 3, 2012 at
+    /// 9:14 pm", "Reply") of at most `comment_max_words` words score minus
+    /// `comment_penalty`, so a comment thread reads as a separate run.
+    pub comment: Option<Pat>,
+    pub comment_penalty: f64,
+    pub comment_max_words: usize,
+    /// Of the runs of text, the first scoring at least `alpha` times the
+    /// best one is the article (the story comes before its comments).
+    pub alpha: f64,
+    /// Up to this many short lines right above the run (headline, byline,
+    /// date) of at most `lead_max_words` words stay with it.
+    pub lead_lines: usize,
+    pub lead_min_words: usize,
+    pub lead_max_words: usize,
+    /// After the run, up to this many lines (a subhead, a byline) before
+    /// another prose line are bridged: the story goes on.
+    pub bridge: usize,
+    /// Below this score the page has no clear main text: nothing is dropped.
+    pub min_score: f64,
+}
+
 #[derive(Debug, Clone)]
 pub enum Kind {
     Line { pattern: Pat },
@@ -119,6 +158,7 @@ pub enum Kind {
     Mirror(Mirror),
     Rewrite { pattern: Pat, replace: String },
     Boundary(Boundary),
+    Region(Region),
 }
 
 impl Kind {
@@ -129,6 +169,7 @@ impl Kind {
             Kind::Mirror(_) => "mirror",
             Kind::Rewrite { .. } => "rewrite",
             Kind::Boundary(_) => "boundary",
+            Kind::Region(_) => "region",
         }
     }
 
@@ -147,6 +188,7 @@ impl Kind {
                 v
             }
             Kind::Mirror(_) => vec![],
+            Kind::Region(r) => r.comment.iter_mut().collect(),
             Kind::Boundary(b) => b
                 .lines
                 .iter_mut()

@@ -63,7 +63,9 @@ fn a_user_line_rule_drops_its_lines_and_the_defaults_still_apply() {
 
 #[test]
 fn a_user_rule_with_a_default_id_replaces_the_default() {
-    let rules = line_rule("ads.label", "^ADVERT HERE$", "ADVERT HERE", "Advertisement");
+    let mut rules = line_rule("ads.label", "^ADVERT HERE$", "ADVERT HERE", "Advertisement");
+    // The main-region heuristic would drop the lone label between headline and text.
+    rules.push_str("\n[[rule]]\nid = \"heuristic.main-region\"\nenabled = false\n");
     let got = clean(Some(&rules), &[]);
     assert!(
         !got.contains("ADVERT HERE"),

@@ -1,0 +1,210 @@
+//! The main-region heuristic, for sites nobody wrote rules for.
+//!
+//! What text alone shows: an article is a dense run of long, sentence-like
+//! lines; chrome comes in runs of short, link-like lines before and after
+//! it, and a short line inside the run (a subhead) is content. Each kept
+//! line gets a score — positive for prose, negative otherwise — and the
+//! article is the first run of lines (a maximal-sum segment) scoring at
+//! least `alpha` times the best run, plus the headline and byline lines
+//! right above it.
+
+use crate::rules::Region;
+
+/// Function words of English and the main western European languages: a
+/// sentence has many, a list of names or tags has few.
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "after", "al", "als", "also", "an", "and", "are", "as", "at", "auf", "be",
+    "been", "before", "but", "by", "can", "con", "could", "da", "dans", "das", "de", "dei", "del",
+    "della", "dem", "den", "der", "des", "di", "die", "do", "du", "e", "een", "ein", "eine", "el",
+    "en", "es", "est", "et", "for", "from", "had", "has", "have", "he", "her", "het", "his", "i",
+    "if", "il", "im", "in", "into", "is", "ist", "it", "its", "la", "las", "le", "les", "lo",
+    "los", "mit", "more", "na", "nicht", "no", "not", "o", "of", "on", "or", "os", "our", "par",
+    "para", "per", "por", "pour", "que", "qui", "said", "se", "she", "so", "su", "than", "that",
+    "the", "their", "them", "then", "there", "these", "they", "this", "to", "um", "un", "una",
+    "und", "une", "van", "von", "was", "we", "were", "what", "when", "which", "who", "will",
+    "with", "would", "you", "zu",
+];
+
+fn is_stop_word(word: &str) -> bool {
+    let w = word.trim_matches(|c: char| !c.is_alphanumeric());
+    w.len() <= 7 && STOP_WORDS.binary_search(&w.to_lowercase().as_str()).is_ok()
+}
+
+/// How much a line reads like running text.
+pub fn score(line: &str, r: &Region, comment_header: bool) -> f64 {
+    let words = line.split_whitespace().count();
+    if comment_header && words <= r.comment_max_words {
+        return -r.comment_penalty;
+    }
+    if words == 0 {
+        return 0.0;
+    }
+    let end = line.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '*']);
+    let sentence = end.ends_with(['.', '!', '?', '…', ':', ';']);
+    let stop = line.split_whitespace().filter(|w| is_stop_word(w)).count() as f64 / words as f64;
+    if (words >= r.prose_words && sentence) || words >= r.long_words {
+        let s = words.min(r.cap) as f64;
+        return if stop < r.stopword_min {
+            s * r.list_factor
+        } else {
+            s
+        };
+    }
+    if sentence && words >= 4 && stop >= 0.2 {
+        return r.mid_score;
+    }
+    -r.short_penalty
+}
+
+/// The chosen run: the first maximal-sum segment scoring at least `alpha`
+/// times the best, as (first, last, its score); None when no run reaches
+/// `min_score`.
+pub fn choose(scores: &[f64], alpha: f64, min_score: f64) -> Option<(usize, usize, f64)> {
+    // Maximal segments, Kadane-style: a run ends where its running sum
+    // falls to zero; each run's best prefix is one candidate.
+    let mut runs: Vec<(usize, usize, f64)> = Vec::new();
+    let mut sum = 0.0;
+    let mut start = 0;
+    let mut best: Option<(usize, usize, f64)> = None;
+    for (i, &s) in scores.iter().enumerate() {
+        if sum <= 0.0 {
+            runs.extend(best.take());
+            sum = 0.0;
+            start = i;
+        }
+        sum += s;
+        if sum > best.map_or(0.0, |b| b.2) {
+            best = Some((start, i, sum));
+        }
+    }
+    runs.extend(best);
+    let top = runs.iter().map(|r| r.2).fold(0.0, f64::max);
+    if top < min_score {
+        return None;
+    }
+    runs.into_iter().find(|r| r.2 >= alpha * top)
+}
+
+/// Extends the run `first..=last` over gaps of at most `r.bridge` lines
+/// that lead to another prose line (never across a comment header), then
+/// up to `r.lead_lines` headline-like lines right above it (`words[k]` is
+/// line k's word count). Returns the new bounds.
+pub fn widen(
+    scores: &[f64],
+    words: &[usize],
+    first: usize,
+    last: usize,
+    r: &Region,
+) -> (usize, usize) {
+    let prose = r.prose_words as f64;
+    let mut last = last;
+    'bridge: loop {
+        for j in last + 1..=last + 1 + r.bridge {
+            match scores.get(j) {
+                Some(&s) if s >= prose => {
+                    last = j;
+                    continue 'bridge;
+                }
+                Some(&s) if s > -r.comment_penalty => {}
+                _ => break 'bridge,
+            }
+        }
+        break;
+    }
+    let mut lead = first;
+    while lead > 0
+        && first - lead < r.lead_lines
+        && (r.lead_min_words..=r.lead_max_words).contains(&words[lead - 1])
+        && scores[lead - 1] > -r.comment_penalty
+    {
+        lead -= 1;
+    }
+    (lead, last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region() -> Region {
+        Region {
+            prose_words: 8,
+            long_words: 20,
+            cap: 80,
+            stopword_min: 0.15,
+            list_factor: 0.3,
+            mid_score: 1.0,
+            short_penalty: 16.0,
+            comment: None,
+            comment_penalty: 60.0,
+            comment_max_words: 16,
+            alpha: 0.6,
+            lead_lines: 2,
+            lead_min_words: 3,
+            lead_max_words: 25,
+            bridge: 2,
+            min_score: 20.0,
+        }
+    }
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn prose_scores_high_and_menus_low() {
+        let r = region();
+        assert!(
+            score(
+                "The council voted on Tuesday to approve the budget for the coming year.",
+                &r,
+                false
+            ) > 10.0
+        );
+        assert_eq!(score("Home", &r, false), -16.0);
+        assert_eq!(score("Sign in to your account", &r, false), -16.0);
+        assert_eq!(
+            score("It was late.", &r, false),
+            -16.0,
+            "too short to count as a sentence"
+        );
+        assert_eq!(score("He said it was late.", &r, false), 1.0);
+        assert_eq!(score("Jo Marsh — July 3, 2012 at 9:14 pm", &r, true), -60.0);
+        let names = "Politics Business Technology Science Health Sports Travel Style Food Culture Books Music Film Arts Opinion Video Photos Weather Traffic Obituaries Classifieds";
+        assert!(
+            score(names, &r, false) < 10.0,
+            "a long list of names is not prose"
+        );
+    }
+
+    #[test]
+    fn picks_the_first_strong_run_not_only_the_strongest() {
+        // menu, article (59), comment header, a longer comment thread (90)
+        let scores = [-16.0, -16.0, 30.0, -16.0, 45.0, -60.0, 45.0, 45.0];
+        assert_eq!(choose(&scores, 0.6, 20.0), Some((2, 4, 59.0)));
+        assert_eq!(choose(&scores, 1.0, 20.0), Some((6, 7, 90.0)));
+        assert_eq!(
+            choose(&[-16.0, 5.0, -16.0], 0.6, 20.0),
+            None,
+            "no clear main text"
+        );
+    }
+
+    #[test]
+    fn widen_bridges_subheads_and_takes_the_headline() {
+        let r = region();
+        // menu, headline, prose, subhead, byline, prose, menu, menu, menu, prose
+        let scores = [
+            -16.0, -16.0, 30.0, -16.0, -16.0, 25.0, -16.0, -16.0, -16.0, 30.0,
+        ];
+        let words = [1, 6, 30, 2, 2, 25, 1, 1, 1, 30];
+        assert_eq!(widen(&scores, &words, 2, 2, &r), (1, 5));
+        let comment = [-16.0, -16.0, 30.0, -60.0, 25.0];
+        assert_eq!(
+            widen(&comment, &[1, 6, 30, 6, 25], 2, 2, &r),
+            (1, 2),
+            "no bridge across a comment header"
+        );
+    }
+}
