@@ -5,7 +5,7 @@ use super::common::{husk, line_rule, write};
 
 const PAGE: &str = "\
 Harbour ferry returns after winter break
-Listen to this article · 4 min
+Hear this story read aloud · 4 min
 Advertisement
 The harbour ferry resumed its daily crossings on Saturday after a three-month winter break, operators said.
 ADVERT HERE
@@ -33,7 +33,7 @@ fn default_pack_alone_keeps_the_custom_chrome() {
     assert_eq!(
         clean(None, &[]),
         "Harbour ferry returns after winter break\n\n\
-         Listen to this article · 4 min\n\n\
+         Hear this story read aloud · 4 min\n\n\
          The harbour ferry resumed its daily crossings on Saturday after a three-month winter break, operators said.\n\n\
          ADVERT HERE\n\n\
          Passengers queued from dawn to board the first boat of the season.\n"
@@ -44,12 +44,12 @@ fn default_pack_alone_keeps_the_custom_chrome() {
 fn a_user_line_rule_drops_its_lines_and_the_defaults_still_apply() {
     let rules = line_rule(
         "vp.listen",
-        r"^Listen to this article(?: · \d+ min)?$",
-        "Listen to this article · 4 min",
-        "Listen to this article before you vote, the mayor said.",
+        r"^Hear this story read aloud(?: · \d+ min)?$",
+        "Hear this story read aloud · 4 min",
+        "Hear this story read aloud before you vote, the mayor said.",
     );
     let got = clean(Some(&rules), &[]);
-    assert!(!got.contains("Listen to this article"), "{got}");
+    assert!(!got.contains("Hear this story"), "{got}");
     assert!(
         !got.contains("Advertisement") && !got.contains("Continue Reading"),
         "{got}"
