@@ -373,7 +373,7 @@ fn render_summary(s: &Summary, out: &std::path::Path, wall: Duration) -> String 
     }
     if s.warnings > 0 {
         text.push_str(&format!(
-            "husk: {} files had invalid byte sequences replaced\n",
+            "husk: {} files cleaned with a warning (invalid bytes replaced, or the over-removal guard); see the manifest\n",
             s.warnings
         ));
     }

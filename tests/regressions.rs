@@ -58,3 +58,41 @@ fn repeated_credit_far_apart_through_chrome() {
         "Mill to close\nJo Marsh\nThe council voted on Monday to close the old mill.\nAdvertisement\nAdvertisement\nShare\nShare on Facebook\nContinue Reading\nJo Marsh\n",
     );
 }
+
+#[test]
+fn the_over_removal_guard_is_reported_in_the_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("greedy.toml");
+    std::fs::write(
+        &rules,
+        "[[rule]]\nid = 'my.greedy'\nkind = 'block'\ndescription = 'A bad rule: everything after a menu word.'\nstart = '^Menu$'\nend = 'page'\ndrop = ['Menu']\nkeep = ['Contents']\n",
+    )
+    .unwrap();
+    let sentence = "The council met on Monday and voted to keep the library open on Saturdays for another year.\n";
+    std::fs::write(
+        dir.path().join("p.txt"),
+        format!("Library stays open\nMenu\n{}", sentence.repeat(15)),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_husk"))
+        .args(["clean", "-q", "--rules"])
+        .arg(&rules)
+        .arg(dir.path().join("p.txt"))
+        .arg("-o")
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let manifest = std::fs::read_to_string(out.join("manifest.jsonl")).unwrap();
+    let entry: serde_json::Value = serde_json::from_str(manifest.lines().next().unwrap()).unwrap();
+    assert!(
+        entry["warning"]
+            .as_str()
+            .unwrap()
+            .contains("over-removal guard"),
+        "{entry}"
+    );
+    let article = std::fs::read_to_string(out.join("p.1.txt")).unwrap();
+    assert_eq!(article.matches("The council met").count(), 15);
+}

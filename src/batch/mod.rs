@@ -331,6 +331,20 @@ fn clean_bytes(
         ));
     }
     let cleaned = clean(&decoded.text, rules);
+    let guarded: Vec<String> = (cleaned.articles.iter().enumerate())
+        .filter(|(_, a)| a.guarded)
+        .map(|(n, _)| (n + 1).to_string())
+        .collect();
+    if !guarded.is_empty() {
+        let note = format!(
+            "over-removal guard: the rules left almost nothing of article {}, so only single-line rules were applied to it",
+            guarded.join(", ")
+        );
+        entry.warning = Some(match entry.warning.take() {
+            Some(w) => format!("{w}; {note}"),
+            None => note,
+        });
+    }
     for (rule, n) in cleaned.dropped_by_rule() {
         entry.dropped.insert(rules.rules()[rule].id.clone(), n);
     }

@@ -85,7 +85,17 @@ pub struct Article {
     pub title_line: usize,
     /// The boundary rule that started this article, if any.
     pub boundary: Option<usize>,
+    /// The over-removal guard fired: the rules left almost nothing of a
+    /// segment with real prose, so only single-line rules were applied.
+    pub guarded: bool,
 }
+
+/// The over-removal guard's thresholds: a segment with at least this many
+/// characters of prose lines…
+pub const GUARD_PROSE_BEFORE: usize = 1000;
+/// …that the rules leave with fewer than this many is cleaned again with
+/// single-line rules only.
+pub const GUARD_PROSE_KEPT: usize = 200;
 
 impl Article {
     /// The article as husk writes it: title, blank line, paragraphs separated
@@ -229,11 +239,23 @@ impl<'a> Engine<'a> {
             self.drop_range(seg, rule);
             return None;
         }
-        self.scan(seg.clone(), None);
+        let before: Vec<Verdict> = self.verdicts[seg.clone()].to_vec();
+        let prose_before = self.kept_prose_chars(seg.clone());
+        self.scan(seg.clone(), None, false);
         let zones = self.zones(seg.clone());
-        self.scan(seg.clone(), Some(zones));
+        self.scan(seg.clone(), Some(zones), false);
         self.mirror(seg.clone());
         self.region(seg.clone());
+        // Over-removal guard: a story the rules all but emptied is cleaned
+        // again with single-line rules only, and the article says so.
+        let guarded = prose_before >= GUARD_PROSE_BEFORE
+            && self.kept_prose_chars(seg.clone()) < GUARD_PROSE_KEPT;
+        if guarded {
+            self.verdicts[seg.clone()].copy_from_slice(&before);
+            self.cut = None;
+            self.scan(seg.clone(), None, true);
+            self.scan(seg.clone(), Some(zones), true);
+        }
         self.rewrite(seg.clone(), zones, false);
         let title_line = loop {
             let line = seg
@@ -262,7 +284,18 @@ impl<'a> Engine<'a> {
             lines: seg,
             title_line,
             boundary: None,
+            guarded,
         })
+    }
+
+    /// Characters of the kept prose lines in `range`.
+    fn kept_prose_chars(&self, range: Range<usize>) -> usize {
+        range
+            .filter(|&i| self.verdicts[i].is_kept())
+            .map(|i| self.line(i))
+            .filter(|l| is_prose(l))
+            .map(str::len)
+            .sum()
     }
 
     fn drop_range(&mut self, range: Range<usize>, rule: usize) {
@@ -299,7 +332,7 @@ impl<'a> Engine<'a> {
 
     /// Applies line and block rules to undecided lines: the unzoned rules when
     /// `zones` is None, else the header- and footer-zoned ones.
-    fn scan(&mut self, seg: Range<usize>, zones: Option<Zones>) {
+    fn scan(&mut self, seg: Range<usize>, zones: Option<Zones>, lines_only: bool) {
         let rules = self.rules.rules();
         let mut i = seg.start;
         while i < seg.end {
@@ -313,7 +346,7 @@ impl<'a> Engine<'a> {
                     None => rule.zone == Zone::Any,
                     Some(z) => rule.zone != Zone::Any && Self::in_zone(rule.zone, i, z),
                 };
-                if !applies {
+                if !applies || (lines_only && !matches!(rule.kind, Kind::Line { .. })) {
                     continue;
                 }
                 match &rule.kind {
@@ -710,6 +743,31 @@ mod tests {
         assert_eq!(c.articles[0].title, "Title");
         assert_eq!(c.articles[0].paragraphs, ["Body  text | kept."]);
         assert_eq!(c.records[1].rewrite.as_ref().map(|r| r.rule), Some(0));
+    }
+
+    #[test]
+    fn over_removal_guard_falls_back_to_line_rules() {
+        // A bad block rule that eats everything after a menu word.
+        let set = rules(&format!(
+            "[[rule]]\nid = 'greedy'\nkind = 'block'\nstart = '^Menu$'\nend = 'article'\n{EX}\n[[rule]]\nid = 'ad'\nkind = 'line'\npattern = '^Ad$'\n{EX}"
+        ));
+        let sentence = "The council met on Monday and voted to keep the library open on Saturdays for another year.";
+        let mut page = String::from("Title\nMenu\n");
+        for _ in 0..12 {
+            page.push_str(sentence);
+            page.push_str("\nAd\n");
+        }
+        let c = clean(&page, &set);
+        let a = &c.articles[0];
+        assert!(a.guarded);
+        assert_eq!(a.paragraphs.len(), 13, "Menu and the twelve sentences stay");
+        assert!(
+            !a.paragraphs.iter().any(|p| p == "Ad"),
+            "line rules still apply"
+        );
+        // A rule set that leaves the story alone does not trip the guard.
+        let fine = clean(&page.replace("Menu", "Contents"), &set);
+        assert!(!fine.articles[0].guarded);
     }
 
     #[test]

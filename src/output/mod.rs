@@ -100,6 +100,7 @@ mod tests {
             lines: 0..0,
             title_line: 0,
             boundary: None,
+            guarded: false,
         }
     }
 
