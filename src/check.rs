@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use similar::TextDiff;
 
 use crate::batch::{WalkOptions, gather};
-use crate::clean::clean;
+use crate::clean::clean_at;
 use crate::decode::decode;
 use crate::output::{article_file_name, write_atomic};
 use crate::rules::RuleSet;
@@ -61,7 +61,7 @@ fn got(case: &Case, rules: &RuleSet) -> Result<Vec<String>, String> {
     let text = decode(&bytes, None)
         .map_err(|e| format!("{}: {e}", case.raw.display()))?
         .text;
-    Ok(clean(&text, rules)
+    Ok(clean_at(&text, rules, Some(&case.raw))
         .articles
         .iter()
         .map(|a| a.render())

@@ -16,6 +16,7 @@ pub mod check;
 pub mod clean;
 pub mod decode;
 pub mod explain;
+pub mod learn;
 pub mod output;
 pub mod report;
 pub mod rules;

@@ -11,7 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use husk::batch::{self, Format, Options, Progress, Status, Summary, WalkOptions};
 use husk::check;
-use husk::clean::clean;
+use husk::clean::{clean, clean_at};
 use husk::decode::{DecodeError, decode, encoding_for_label};
 use husk::explain;
 use husk::output::write_atomic;
@@ -35,9 +35,36 @@ enum Command {
     Explain(ExplainArgs),
     /// Regression-test rules against a samples folder (raw pages + expected articles).
     Check(CheckArgs),
+    /// Find each site's recurring chrome in a crawl and write it as scoped rules.
+    Learn(LearnArgs),
     /// Work with rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
+}
+
+#[derive(Args)]
+struct LearnArgs {
+    /// The crawl: a folder whose first folder levels name the sites.
+    dir: PathBuf,
+    /// Where to write the learned rules (`-` for stdout).
+    #[arg(short, long, value_name = "FILE.toml")]
+    out: PathBuf,
+    /// How many folder levels under DIR name a site.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    site_depth: usize,
+    /// A line must recur on at least this many of a site's pages.
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    min_pages: usize,
+    /// …and on at least this share of them (0 to 1).
+    #[arg(long, value_name = "SHARE", default_value_t = 0.5)]
+    min_share: f64,
+    /// A line that reads like prose must recur on at least this share.
+    #[arg(long, value_name = "SHARE", default_value_t = 0.9)]
+    prose_share: f64,
+    /// Rules whose drops are not proposed again (the default pack unless
+    /// --no-default-rules, plus these files).
+    #[command(flatten)]
+    rules: RuleArgs,
 }
 
 #[derive(Args)]
@@ -193,6 +220,7 @@ fn main() -> ExitCode {
         Command::Clean(args) => cmd_clean(args),
         Command::Explain(args) => cmd_explain(&args),
         Command::Check(args) => cmd_check(&args),
+        Command::Learn(args) => cmd_learn(&args),
         Command::Rules(RulesCommand::Test { files }) => cmd_rules_test(&files),
         Command::Rules(RulesCommand::List(args)) => cmd_rules_list(&args),
         Command::Rules(RulesCommand::Lint {
@@ -452,7 +480,8 @@ fn cmd_explain(args: &ExplainArgs) -> Result<ExitCode> {
     };
     let bytes = read_input(&args.file)?;
     let decoded = decode(&bytes, forced).map_err(|e| anyhow!("{}: {e}", args.file.display()))?;
-    let cleaned = clean(&decoded.text, &rules);
+    let path = (args.file.as_os_str() != "-").then_some(args.file.as_path());
+    let cleaned = clean_at(&decoded.text, &rules, path);
     let mut stdout = io::stdout().lock();
     if args.json {
         let v = explain::json(
@@ -515,6 +544,38 @@ fn cmd_check(args: &CheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn cmd_learn(args: &LearnArgs) -> Result<ExitCode> {
+    let rules = load_rules(&args.rules)?;
+    for share in [args.min_share, args.prose_share] {
+        if !(0.0..=1.0).contains(&share) {
+            return Err(anyhow!("shares are between 0 and 1, not {share}"));
+        }
+    }
+    let opts = husk::learn::Options {
+        site_depth: args.site_depth.max(1),
+        min_pages: args.min_pages.max(1),
+        min_share: args.min_share,
+        prose_share: args.prose_share,
+    };
+    let sites = husk::learn::learn(&args.dir, &rules, &opts)
+        .with_context(|| format!("cannot read the crawl {}", args.dir.display()))?;
+    let text = husk::learn::to_toml(&sites, &args.dir.display().to_string());
+    if args.out.as_os_str() == "-" {
+        io::stdout().lock().write_all(text.as_bytes())?;
+    } else {
+        write_atomic(&args.out, text.as_bytes())
+            .with_context(|| format!("cannot write {}", args.out.display()))?;
+        let rules: usize = sites.iter().map(|s| s.proposals.len()).sum();
+        eprintln!(
+            "husk: learned {rules} rules for {} sites from {}; review {} before using it",
+            sites.len(),
+            args.dir.display(),
+            args.out.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn cmd_rules_test(files: &[PathBuf]) -> Result<ExitCode> {

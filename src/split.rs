@@ -16,11 +16,18 @@ pub struct Found {
 }
 
 /// Finds every boundary, scanning forward; a header's lines are never reused.
-pub fn find(text: &str, lines: &[Range<usize>], table: &MatchTable, rules: &RuleSet) -> Vec<Found> {
+pub fn find(
+    text: &str,
+    lines: &[Range<usize>],
+    table: &MatchTable,
+    rules: &RuleSet,
+    active: Option<&[bool]>,
+) -> Vec<Found> {
     let boundaries: Vec<(usize, &Boundary)> = rules
         .rules()
         .iter()
         .enumerate()
+        .filter(|(i, _)| active.is_none_or(|a| a[*i]))
         .filter_map(|(i, r)| match &r.kind {
             Kind::Boundary(b) => Some((i, b)),
             _ => None,

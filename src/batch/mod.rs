@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use encoding_rs::Encoding;
 use rayon::prelude::*;
 
-use crate::clean::{Cleaned, clean};
+use crate::clean::{Cleaned, clean_at};
 use crate::decode::{DecodeError, decode};
 use crate::output::shards::{Record, ShardWriter};
 use crate::output::{article_file_name, diff_file_name, unified_diff, write_atomic};
@@ -330,7 +330,7 @@ fn clean_bytes(
             decoded.encoding.name()
         ));
     }
-    let cleaned = clean(&decoded.text, rules);
+    let cleaned = clean_at(&decoded.text, rules, Some(&input.path));
     let guarded: Vec<String> = (cleaned.articles.iter().enumerate())
         .filter(|(_, a)| a.guarded)
         .map(|(n, _)| (n + 1).to_string())

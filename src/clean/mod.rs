@@ -140,11 +140,18 @@ impl Cleaned {
     }
 }
 
-/// Cleans one page of decoded text with `rules`.
+/// Cleans one page of decoded text with `rules` (scoped rules do not apply:
+/// see [`clean_at`]).
 pub fn clean(text: &str, rules: &RuleSet) -> Cleaned {
+    clean_at(text, rules, None)
+}
+
+/// Cleans the page found at `path`: rules scoped to other paths stay out.
+pub fn clean_at(text: &str, rules: &RuleSet, path: Option<&std::path::Path>) -> Cleaned {
     let lines = lines::split(text);
     let table = MatchTable::build(text, &lines, rules);
-    let found = split::find(text, &lines, &table, rules);
+    let active = rules.active(path);
+    let found = split::find(text, &lines, &table, rules, active.as_deref());
     let mut engine = Engine {
         text,
         rules,
@@ -160,6 +167,7 @@ pub fn clean(text: &str, rules: &RuleSet) -> Cleaned {
             .collect(),
         rewrites: vec![None; lines.len()],
         scores: vec![None; lines.len()],
+        active,
         lines: &lines,
         table: &table,
         cut: None,
@@ -221,6 +229,8 @@ struct Engine<'a> {
     verdicts: Vec<Verdict>,
     rewrites: Vec<Option<Rewrite>>,
     scores: Vec<Option<f32>>,
+    /// Which rules apply to this page (None: all).
+    active: Option<Vec<bool>>,
     /// Set once a block ending at the page fires: every later line goes with it.
     cut: Option<usize>,
 }
@@ -229,6 +239,11 @@ struct Engine<'a> {
 type Zones = Option<(usize, usize)>;
 
 impl<'a> Engine<'a> {
+    /// Whether rule `rule` applies to this page (its scope matches).
+    fn on(&self, rule: usize) -> bool {
+        self.active.as_ref().is_none_or(|a| a[rule])
+    }
+
     /// A line's text; borrowed from the page, not from the engine.
     fn line(&self, i: usize) -> &'a str {
         &self.text[self.lines[i].clone()]
@@ -346,7 +361,10 @@ impl<'a> Engine<'a> {
                     None => rule.zone == Zone::Any,
                     Some(z) => rule.zone != Zone::Any && Self::in_zone(rule.zone, i, z),
                 };
-                if !applies || (lines_only && !matches!(rule.kind, Kind::Line { .. })) {
+                if !applies
+                    || !self.on(ri)
+                    || (lines_only && !matches!(rule.kind, Kind::Line { .. }))
+                {
                     continue;
                 }
                 match &rule.kind {
@@ -431,6 +449,9 @@ impl<'a> Engine<'a> {
             let Kind::Mirror(m) = &rule.kind else {
                 continue;
             };
+            if !self.on(ri) {
+                continue;
+            }
             let eligible = |s: &str| {
                 let n = s.chars().count();
                 n >= m.min_chars && n <= m.max_chars && s.split_whitespace().count() >= m.min_words
@@ -490,6 +511,9 @@ impl<'a> Engine<'a> {
             let Kind::Region(r) = &rule.kind else {
                 continue;
             };
+            if !self.on(ri) {
+                continue;
+            }
             let candidates: Vec<usize> = seg
                 .clone()
                 .filter(|&i| self.verdicts[i] == Verdict::Kept)
@@ -527,7 +551,7 @@ impl<'a> Engine<'a> {
             let Kind::Rewrite { pattern, replace } = &rule.kind else {
                 continue;
             };
-            if (rule.zone == Zone::Title) != title {
+            if (rule.zone == Zone::Title) != title || !self.on(ri) {
                 continue;
             }
             let re = self.rules.rewrite_regex(pattern);
@@ -768,6 +792,22 @@ mod tests {
         // A rule set that leaves the story alone does not trip the guard.
         let fine = clean(&page.replace("Menu", "Contents"), &set);
         assert!(!fine.articles[0].guarded);
+    }
+
+    #[test]
+    fn scoped_rules_apply_only_to_their_site() {
+        let set = rules(&format!(
+            "[[rule]]\nid = 'b'\nkind = 'line'\nscope = '**/site-a/**'\npattern = '^BANNER$'\n{EX}"
+        ));
+        let page = "Title\nBANNER\nBody.";
+        let kept = |path: Option<&str>| {
+            clean_at(page, &set, path.map(std::path::Path::new)).articles[0]
+                .paragraphs
+                .clone()
+        };
+        assert_eq!(kept(Some("crawl/site-a/2025/p.txt")), ["Body."]);
+        assert_eq!(kept(Some("crawl/site-b/2025/p.txt")), ["BANNER", "Body."]);
+        assert_eq!(kept(None), ["BANNER", "Body."]);
     }
 
     #[test]

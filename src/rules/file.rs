@@ -21,6 +21,7 @@ struct RawRule {
     kind: Option<Spanned<String>>,
     description: Option<String>,
     enabled: Option<bool>,
+    scope: Option<Spanned<String>>,
     zone: Option<Spanned<String>>,
     pattern: Option<Spanned<String>>,
     replace: Option<String>,
@@ -402,6 +403,21 @@ impl Ctx<'_> {
                 Zone::Any
             }
         };
+        let scope = raw
+            .scope
+            .as_ref()
+            .and_then(|g| match globset::Glob::new(g.get_ref()) {
+                Ok(_) => Some(g.get_ref().clone()),
+                Err(e) => {
+                    diags.push(self.diag(
+                        "invalid-glob",
+                        g.span().start,
+                        id_str,
+                        format!("invalid scope glob `{}`: {}", g.get_ref(), e.kind()),
+                    ));
+                    None
+                }
+            });
         let kind = self.kind(&raw, kind_name.get_ref(), id_at, id_str, diags);
         let examples = Examples {
             drop: raw.drop,
@@ -445,6 +461,7 @@ impl Ctx<'_> {
             out.rules.push(Rule {
                 id: id_str.to_string(),
                 description: raw.description.unwrap_or_default(),
+                scope,
                 zone,
                 kind,
                 examples,

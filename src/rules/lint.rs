@@ -867,7 +867,7 @@ fn tally_page(path: &Path, set: &RuleSet) -> PageTally {
     }
     let bytes = std::fs::read(path).ok()?;
     let text = decode(&bytes, None).ok()?.text;
-    let c = clean(&text, set);
+    let c = crate::clean::clean_at(&text, set, Some(path));
     let name = path.display().to_string();
     let mut per: BTreeMap<usize, Tally> = BTreeMap::new();
     for (i, range) in c.lines.iter().enumerate() {

@@ -69,6 +69,9 @@ pub struct RuleSet {
     set: RegexSet,
     /// Individually compiled patterns, only those rewrites need.
     rewrites: HashMap<usize, Regex>,
+    /// The scoped rules (indices) and their globs, in the same order.
+    scoped: Vec<usize>,
+    scopes: globset::GlobSet,
 }
 
 impl RuleSet {
@@ -109,6 +112,18 @@ impl RuleSet {
             .size_limit(64 << 20)
             .dfa_size_limit(64 << 20)
             .build()?;
+        let mut scoped = Vec::new();
+        let mut globs = globset::GlobSetBuilder::new();
+        for (i, rule) in rules.iter().enumerate() {
+            if let Some(scope) = &rule.scope {
+                // Validated when the file was read.
+                if let Ok(glob) = globset::Glob::new(scope) {
+                    scoped.push(i);
+                    globs.add(glob);
+                }
+            }
+        }
+        let scopes = globs.build().unwrap_or_else(|_| globset::GlobSet::empty());
         let mut rewrites = HashMap::new();
         for rule in &rules {
             if let Kind::Rewrite { pattern, .. } = &rule.kind {
@@ -119,12 +134,35 @@ impl RuleSet {
             rules,
             set,
             rewrites,
+            scoped,
+            scopes,
         })
     }
 
-    /// A set holding only rule `index`, for testing it in isolation.
+    /// A set holding only rule `index`, unscoped, for testing it in isolation.
     pub fn only(&self, index: usize) -> RuleSet {
-        RuleSet::build(vec![self.rules[index].clone()]).expect("patterns compiled once already")
+        let mut rule = self.rules[index].clone();
+        rule.scope = None;
+        RuleSet::build(vec![rule]).expect("patterns compiled once already")
+    }
+
+    /// Which rules apply to a page at `path` (None: every rule, as when no
+    /// rule is scoped). Without a path, scoped rules do not apply.
+    pub fn active(&self, path: Option<&Path>) -> Option<Vec<bool>> {
+        if self.scoped.is_empty() {
+            return None;
+        }
+        let mut on = vec![true; self.rules.len()];
+        for &i in &self.scoped {
+            on[i] = false;
+        }
+        if let Some(path) = path {
+            let shown = path.to_string_lossy().replace('\\', "/");
+            for k in self.scopes.matches(shown.as_str()) {
+                on[self.scoped[k]] = true;
+            }
+        }
+        Some(on)
     }
 
     pub fn rules(&self) -> &[Rule] {

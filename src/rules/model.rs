@@ -235,6 +235,9 @@ pub struct Origin {
 pub struct Rule {
     pub id: String,
     pub description: String,
+    /// A glob: the rule applies only to pages whose path matches it
+    /// (`**/example.com/**`); None for every page.
+    pub scope: Option<String>,
     pub zone: Zone,
     pub kind: Kind,
     pub examples: Examples,
