@@ -525,8 +525,11 @@ impl<'a> Engine<'a> {
                     region::score(self.line(i), r, comment)
                 })
                 .collect();
-            for (&i, &s) in candidates.iter().zip(&scores) {
-                self.scores[i] = Some(s as f32);
+            // Every line of the segment gets a score to show in `explain`;
+            // only the kept ones take part in choosing the run.
+            for i in seg.clone().filter(|&i| !self.lines[i].is_empty()) {
+                let comment = r.comment.as_ref().is_some_and(|p| self.table.hit(i, p));
+                self.scores[i] = Some(region::score(self.line(i), r, comment) as f32);
             }
             let Some((first, last, _)) = region::choose(&scores, r.alpha, r.min_score) else {
                 continue;
