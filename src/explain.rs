@@ -189,7 +189,7 @@ mod tests {
         let out = plain(page, &c, &rules, Options::default());
         assert!(out.contains("── article 1: Title one"), "{out}");
         assert!(
-            out.contains("2 drop     ads.label               │ Advertisement"),
+            out.contains("2 drop     ads.label           -16 │ Advertisement"),
             "{out}"
         );
         assert!(
