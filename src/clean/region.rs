@@ -25,14 +25,29 @@ const STOP_WORDS: &[&str] = &[
     "with", "would", "you", "zu",
 ];
 
+/// Whether a word (with any punctuation around it) is a function word.
+/// Compares lowercased ASCII in a stack buffer: no allocation per word.
 fn is_stop_word(word: &str) -> bool {
     let w = word.trim_matches(|c: char| !c.is_alphanumeric());
-    w.len() <= 7 && STOP_WORDS.binary_search(&w.to_lowercase().as_str()).is_ok()
+    if w.is_empty() || w.len() > 7 || !w.is_ascii() {
+        return false;
+    }
+    let mut buf = [0u8; 7];
+    for (b, c) in buf.iter_mut().zip(w.bytes()) {
+        *b = c.to_ascii_lowercase();
+    }
+    let lower = &buf[..w.len()];
+    STOP_WORDS
+        .binary_search_by(|s| s.as_bytes().cmp(lower))
+        .is_ok()
 }
 
 /// How much a line reads like running text.
 pub fn score(line: &str, r: &Region, comment_header: bool) -> f64 {
-    let words = line.split_whitespace().count();
+    // One pass over the words: how many, and how many are function words.
+    let (words, stop) = line.split_whitespace().fold((0usize, 0usize), |(n, s), w| {
+        (n + 1, s + usize::from(is_stop_word(w)))
+    });
     if comment_header && words <= r.comment_max_words {
         return -r.comment_penalty;
     }
@@ -41,7 +56,7 @@ pub fn score(line: &str, r: &Region, comment_header: bool) -> f64 {
     }
     let end = line.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '*']);
     let sentence = end.ends_with(['.', '!', '?', '…', ':', ';']);
-    let stop = line.split_whitespace().filter(|w| is_stop_word(w)).count() as f64 / words as f64;
+    let stop = stop as f64 / words as f64;
     if (words >= r.prose_words && sentence) || words >= r.long_words {
         let s = words.min(r.cap) as f64;
         return if stop < r.stopword_min {
