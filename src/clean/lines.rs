@@ -43,6 +43,7 @@ fn trimmed(text: &str, r: Range<usize>) -> Range<usize> {
 /// Which patterns match each line, stored flat: one allocation per page.
 pub struct MatchTable {
     ids: Vec<u32>,
+    blank: Vec<bool>,
     /// `starts[i]..starts[i + 1]` indexes `ids` for line `i`.
     starts: Vec<u32>,
 }
@@ -61,7 +62,11 @@ impl MatchTable {
             }
             starts.push(ids.len() as u32);
         }
-        MatchTable { ids, starts }
+        MatchTable {
+            ids,
+            starts,
+            blank: lines.iter().map(|r| r.is_empty()).collect(),
+        }
     }
 
     /// Whether any pattern matched line `line`.
@@ -71,6 +76,9 @@ impl MatchTable {
 
     /// Whether `pat` matched line `line`.
     pub fn hit(&self, line: usize, pat: &Pat) -> bool {
+        if pat.id == Pat::ANY_LINE {
+            return !self.blank[line];
+        }
         let s = &self.ids[self.starts[line] as usize..self.starts[line + 1] as usize];
         s.binary_search(&(pat.id as u32)).is_ok()
     }

@@ -15,6 +15,7 @@
 
 pub mod lines;
 mod region;
+pub mod shape;
 mod zones;
 
 use std::collections::VecDeque;
@@ -167,6 +168,10 @@ pub fn clean_at(text: &str, rules: &RuleSet, path: Option<&std::path::Path>) -> 
             .collect(),
         rewrites: vec![None; lines.len()],
         scores: vec![None; lines.len()],
+        shapes: lines
+            .iter()
+            .map(|r| shape::Shape::of(&text[r.clone()]))
+            .collect(),
         active,
         lines: &lines,
         table: &table,
@@ -229,6 +234,8 @@ struct Engine<'a> {
     verdicts: Vec<Verdict>,
     rewrites: Vec<Option<Rewrite>>,
     scores: Vec<Option<f32>>,
+    /// Each line's shape, computed once.
+    shapes: Vec<shape::Shape>,
     /// Which rules apply to this page (None: all).
     active: Option<Vec<bool>>,
     /// Set once a block ending at the page fires: every later line goes with it.
@@ -306,10 +313,8 @@ impl<'a> Engine<'a> {
     /// Characters of the kept prose lines in `range`.
     fn kept_prose_chars(&self, range: Range<usize>) -> usize {
         range
-            .filter(|&i| self.verdicts[i].is_kept())
-            .map(|i| self.line(i))
-            .filter(|l| is_prose(l))
-            .map(str::len)
+            .filter(|&i| self.verdicts[i].is_kept() && self.shapes[i].is_prose())
+            .map(|i| self.lines[i].len())
             .sum()
     }
 
@@ -322,7 +327,7 @@ impl<'a> Engine<'a> {
     }
 
     fn zones(&self, seg: Range<usize>) -> Zones {
-        let prose = |i: &usize| self.verdicts[*i] == Verdict::Kept && is_prose(self.line(*i));
+        let prose = |i: &usize| self.verdicts[*i] == Verdict::Kept && self.shapes[*i].is_prose();
         let first = seg.clone().find(prose)?;
         Some((first, seg.rev().find(prose).unwrap_or(first)))
     }
@@ -331,7 +336,7 @@ impl<'a> Engine<'a> {
     fn prose_before(&self, from: usize, to: usize, n: usize) -> bool {
         n == 0
             || (from..to)
-                .filter(|&i| self.verdicts[i].is_kept() && is_prose(self.line(i)))
+                .filter(|&i| self.verdicts[i].is_kept() && self.shapes[i].is_prose())
                 .nth(n - 1)
                 .is_some()
     }
@@ -417,7 +422,7 @@ impl<'a> Engine<'a> {
                 // A block is chrome: a prose line ends the search unfound.
                 let found = nonblank_after
                     .take(max_lines.unwrap_or(usize::MAX))
-                    .take_while(|&j| !is_prose(self.line(j)))
+                    .take_while(|&j| !self.shapes[j].is_prose())
                     .find(|&j| self.table.hit(j, pattern));
                 match found {
                     Some(j) if *inclusive => j + 1,
@@ -518,25 +523,22 @@ impl<'a> Engine<'a> {
                 .clone()
                 .filter(|&i| self.verdicts[i] == Verdict::Kept)
                 .collect();
-            let scores: Vec<f64> = candidates
-                .iter()
-                .map(|&i| {
-                    let comment = r.comment.as_ref().is_some_and(|p| self.table.hit(i, p));
-                    region::score(self.line(i), r, comment)
-                })
-                .collect();
             // Every line of the segment gets a score to show in `explain`;
             // only the kept ones take part in choosing the run.
             for i in seg.clone().filter(|&i| !self.lines[i].is_empty()) {
                 let comment = r.comment.as_ref().is_some_and(|p| self.table.hit(i, p));
-                self.scores[i] = Some(region::score(self.line(i), r, comment) as f32);
+                self.scores[i] = Some(region::score(self.shapes[i], r, comment) as f32);
             }
+            let scores: Vec<f64> = candidates
+                .iter()
+                .map(|&i| f64::from(self.scores[i].unwrap_or(0.0)))
+                .collect();
             let Some((first, last, _)) = region::choose(&scores, r.alpha, r.min_score) else {
                 continue;
             };
             let words: Vec<usize> = candidates
                 .iter()
-                .map(|&i| self.line(i).split_whitespace().count())
+                .map(|&i| self.shapes[i].words as usize)
                 .collect();
             let (first, last) = region::widen(&scores, &words, first, last, r);
             for (k, &i) in candidates.iter().enumerate() {

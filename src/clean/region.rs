@@ -8,56 +8,20 @@
 //! least `alpha` times the best run, plus the headline and byline lines
 //! right above it.
 
+use super::shape::Shape;
 use crate::rules::Region;
 
-/// Function words of English and the main western European languages: a
-/// sentence has many, a list of names or tags has few.
-const STOP_WORDS: &[&str] = &[
-    "a", "about", "after", "al", "als", "also", "an", "and", "are", "as", "at", "auf", "be",
-    "been", "before", "but", "by", "can", "con", "could", "da", "dans", "das", "de", "dei", "del",
-    "della", "dem", "den", "der", "des", "di", "die", "do", "du", "e", "een", "ein", "eine", "el",
-    "en", "es", "est", "et", "for", "from", "had", "has", "have", "he", "her", "het", "his", "i",
-    "if", "il", "im", "in", "into", "is", "ist", "it", "its", "la", "las", "le", "les", "lo",
-    "los", "mit", "more", "na", "nicht", "no", "not", "o", "of", "on", "or", "os", "our", "par",
-    "para", "per", "por", "pour", "que", "qui", "said", "se", "she", "so", "su", "than", "that",
-    "the", "their", "them", "then", "there", "these", "they", "this", "to", "um", "un", "una",
-    "und", "une", "van", "von", "was", "we", "were", "what", "when", "which", "who", "will",
-    "with", "would", "you", "zu",
-];
-
-/// Whether a word (with any punctuation around it) is a function word.
-/// Compares lowercased ASCII in a stack buffer: no allocation per word.
-fn is_stop_word(word: &str) -> bool {
-    let w = word.trim_matches(|c: char| !c.is_alphanumeric());
-    if w.is_empty() || w.len() > 7 || !w.is_ascii() {
-        return false;
-    }
-    let mut buf = [0u8; 7];
-    for (b, c) in buf.iter_mut().zip(w.bytes()) {
-        *b = c.to_ascii_lowercase();
-    }
-    let lower = &buf[..w.len()];
-    STOP_WORDS
-        .binary_search_by(|s| s.as_bytes().cmp(lower))
-        .is_ok()
-}
-
 /// How much a line reads like running text.
-pub fn score(line: &str, r: &Region, comment_header: bool) -> f64 {
-    // One pass over the words: how many, and how many are function words.
-    let (words, stop) = line.split_whitespace().fold((0usize, 0usize), |(n, s), w| {
-        (n + 1, s + usize::from(is_stop_word(w)))
-    });
+pub fn score(shape: Shape, r: &Region, comment_header: bool) -> f64 {
+    let words = shape.words as usize;
     if comment_header && words <= r.comment_max_words {
         return -r.comment_penalty;
     }
     if words == 0 {
         return 0.0;
     }
-    let end = line.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '*']);
-    let sentence = end.ends_with(['.', '!', '?', '…', ':', ';']);
-    let stop = stop as f64 / words as f64;
-    if (words >= r.prose_words && sentence) || words >= r.long_words {
+    let stop = shape.stop_share();
+    if (words >= r.prose_words && shape.sentence) || words >= r.long_words {
         let s = words.min(r.cap) as f64;
         return if stop < r.stopword_min {
             s * r.list_factor
@@ -65,7 +29,7 @@ pub fn score(line: &str, r: &Region, comment_header: bool) -> f64 {
             s
         };
     }
-    if sentence && words >= 4 && stop >= 0.2 {
+    if shape.sentence && words >= 4 && stop >= 0.2 {
         return r.mid_score;
     }
     -r.short_penalty
@@ -163,32 +127,35 @@ mod tests {
     }
 
     #[test]
-    fn stop_words_are_sorted_for_binary_search() {
-        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
-    }
-
-    #[test]
     fn prose_scores_high_and_menus_low() {
         let r = region();
         assert!(
             score(
-                "The council voted on Tuesday to approve the budget for the coming year.",
+                Shape::of(
+                    "The council voted on Tuesday to approve the budget for the coming year."
+                ),
                 &r,
                 false
             ) > 10.0
         );
-        assert_eq!(score("Home", &r, false), -16.0);
-        assert_eq!(score("Sign in to your account", &r, false), -16.0);
+        assert_eq!(score(Shape::of("Home"), &r, false), -16.0);
         assert_eq!(
-            score("It was late.", &r, false),
+            score(Shape::of("Sign in to your account"), &r, false),
+            -16.0
+        );
+        assert_eq!(
+            score(Shape::of("It was late."), &r, false),
             -16.0,
             "too short to count as a sentence"
         );
-        assert_eq!(score("He said it was late.", &r, false), 1.0);
-        assert_eq!(score("Jo Marsh — July 3, 2012 at 9:14 pm", &r, true), -60.0);
+        assert_eq!(score(Shape::of("He said it was late."), &r, false), 1.0);
+        assert_eq!(
+            score(Shape::of("Jo Marsh — July 3, 2012 at 9:14 pm"), &r, true),
+            -60.0
+        );
         let names = "Politics Business Technology Science Health Sports Travel Style Food Culture Books Music Film Arts Opinion Video Photos Weather Traffic Obituaries Classifieds";
         assert!(
-            score(names, &r, false) < 10.0,
+            score(Shape::of(names), &r, false) < 10.0,
             "a long list of names is not prose"
         );
     }

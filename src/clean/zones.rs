@@ -5,12 +5,7 @@
 /// Whether a line reads like a sentence of running text: enough words and
 /// sentence-final punctuation, or simply long.
 pub fn is_prose(line: &str) -> bool {
-    let words = line.split_whitespace().count();
-    if words >= 20 {
-        return true;
-    }
-    let end = line.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '*']);
-    words >= 8 && end.ends_with(['.', '!', '?', '…', ':', ';'])
+    super::shape::Shape::of(line).is_prose()
 }
 
 #[cfg(test)]

@@ -102,6 +102,10 @@ impl RuleSet {
         let mut patterns: Vec<String> = Vec::new();
         for rule in &mut rules {
             for pat in rule.kind.pats_mut() {
+                if pat.is_any_line() {
+                    pat.id = Pat::ANY_LINE;
+                    continue;
+                }
                 pat.id = *index.entry(pat.src.clone()).or_insert_with(|| {
                     patterns.push(pat.src.clone());
                     patterns.len() - 1

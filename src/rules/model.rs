@@ -9,11 +9,23 @@ pub struct Pat {
 }
 
 impl Pat {
+    /// The id of a pattern that matches every non-blank line (`\S`, `.+`):
+    /// answered without the regex set, where it would match at every byte.
+    pub const ANY_LINE: usize = usize::MAX - 1;
+
     pub(crate) fn new(src: impl Into<String>) -> Self {
         Pat {
             src: src.into(),
             id: usize::MAX,
         }
+    }
+
+    /// Whether the pattern matches exactly the non-blank lines.
+    pub(crate) fn is_any_line(&self) -> bool {
+        matches!(
+            self.src.as_str(),
+            r"\S" | ".+" | "." | r"[^\s]" | r"^.+$" | r"\S+"
+        )
     }
 }
 
