@@ -53,11 +53,12 @@ impl MatchTable {
         let mut ids = Vec::new();
         let mut starts = Vec::with_capacity(lines.len() + 1);
         let mut scratch = Vec::new();
+        let mut seen = vec![false; rules.pattern_count()];
         starts.push(0);
         for r in lines {
             if !r.is_empty() {
                 scratch.clear();
-                rules.matches_into(&text[r.clone()], &mut scratch);
+                rules.matches_with(&text[r.clone()], &mut seen, &mut scratch);
                 ids.extend(scratch.iter().map(|&i| i as u32));
             }
             starts.push(ids.len() as u32);

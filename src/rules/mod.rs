@@ -188,10 +188,22 @@ impl RuleSet {
 
     /// Appends the ids of every pattern matching `line` to `out`.
     pub fn matches_into(&self, line: &str, out: &mut Vec<usize>) {
-        if self.set.is_empty() {
+        let mut seen = vec![false; self.set.len()];
+        self.matches_with(line, &mut seen, out);
+    }
+
+    /// Like [`RuleSet::matches_into`] with a caller's scratch buffer (one
+    /// flag per pattern, all false): no allocation per line.
+    pub fn matches_with(&self, line: &str, seen: &mut [bool], out: &mut Vec<usize>) {
+        if self.set.is_empty() || !self.set.matches_read_at(seen, line, 0) {
             return;
         }
-        out.extend(self.set.matches(line).iter());
+        for (i, flag) in seen.iter_mut().enumerate() {
+            if *flag {
+                out.push(i);
+                *flag = false;
+            }
+        }
     }
 
     /// The compiled regex of a rewrite pattern.

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Times husk against a copy floor on a generated crawl (see README,
+# "Performance"). Interleaved rounds (floor, clean, clean --diff, floor, …),
+# each run into a fresh folder; nothing is deleted until the timing is over,
+# since re-creating a tree right after `rm -rf` is slower on ext4 and would
+# bias whichever command runs later.
+#
+#   PAGES=100000 ROUNDS=3 JOBS=2 PROSE=../shared/devset/expected bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PAGES=${PAGES:-100000}
+ROUNDS=${ROUNDS:-3}
+JOBS=${JOBS:-$(nproc)}
+SEED=${SEED:-42}
+PROSE=${PROSE:-../shared/devset/expected}
+WORK=${WORK:-/tmp/husk-bench}
+
+cargo build --release --quiet --bin husk --example gen_corpus --example copy_floor
+corpus="$WORK/corpus-$PAGES-$SEED"
+if [ ! -d "$corpus" ]; then
+  target/release/examples/gen_corpus --out "$corpus" --pages "$PAGES" --prose "$PROSE" --seed "$SEED"
+fi
+bytes=$(du -sb "$corpus" | cut -f1)
+files=$(find "$corpus" -type f | wc -l)
+
+runs="$WORK/runs-$$"
+mkdir -p "$runs"
+times="$runs/times"
+: > "$times"
+timed() { # NAME COMMAND...
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o "$runs/t" "$@" > /dev/null 2> "$runs/stderr" || {
+    echo "bench: $name failed:" >&2; cat "$runs/stderr" >&2; exit 1; }
+  echo "$name $(cat "$runs/t")" >> "$times"
+}
+for r in $(seq 1 "$ROUNDS"); do
+  timed floor target/release/examples/copy_floor "$corpus" "$runs/floor-$r" --jobs "$JOBS"
+  timed clean target/release/husk clean "$corpus" -o "$runs/clean-$r" -q -j "$JOBS"
+  timed diff target/release/husk clean "$corpus" -o "$runs/diff-$r" -q -j "$JOBS" --diff
+done
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+floor=$(awk '$1=="floor"{print $2}' "$times" | median)
+printf '\n%s pages (%s files, %.1f MB), %s threads, %s rounds, medians:\n\n' "$PAGES" "$files" "$(echo "$bytes / 1000000" | bc -l)" "$JOBS" "$ROUNDS"
+printf '| %-22s | %8s | %8s | %9s | %12s | %8s |\n' command "wall s" "MB/s" "files/s" "peak RSS MB" "× floor"
+printf '|%s|%s|%s|%s|%s|%s|\n' ------------------------ ---------- ---------- ----------- -------------- ----------
+for name in floor clean diff; do
+  secs=$(awk -v n=$name '$1==n{print $2}' "$times" | median)
+  rss=$(awk -v n=$name '$1==n{print $3}' "$times" | median)
+  label=$name; [ "$name" = floor ] && label="copy floor"; [ "$name" = clean ] && label="husk clean"; [ "$name" = diff ] && label="husk clean --diff"
+  awk -v l="$label" -v s="$secs" -v r="$rss" -v b="$bytes" -v f="$files" -v fl="$floor" 'BEGIN {
+    printf "| %-22s | %8.2f | %8.1f | %9.0f | %12.1f | %8.2f |\n", l, s, b/1e6/s, f/s, r/1024, s/fl }'
+done
+rm -rf "$runs"
