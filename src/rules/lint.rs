@@ -453,17 +453,7 @@ fn load_lenient(sources: &[Source]) -> Result<Loaded, Diagnostics> {
     }
     rules.retain(|(r, _)| !r.id.is_empty());
     let (rules, linted): (Vec<Rule>, Vec<bool>) = rules.into_iter().unzip();
-    let set = RuleSet::build(rules).map_err(|e| {
-        Diagnostics(vec![Diagnostic {
-            code: "regex-set",
-            file: "<rules>".into(),
-            line: 1,
-            column: 1,
-            rule: None,
-            message: format!("the combined patterns do not compile: {e}"),
-            source_line: String::new(),
-        }])
-    })?;
+    let set = super::compile(rules)?;
     Ok(Loaded {
         set,
         linted,

@@ -268,6 +268,12 @@ pub fn load(sources: &[Source]) -> Result<RuleSet, Diagnostics> {
         return Err(Diagnostics(diags));
     }
     rules.retain(|r| !r.id.is_empty());
+    compile(rules)
+}
+
+/// Builds the set from validated rules; the combined patterns can still
+/// exceed the automaton's size limit.
+pub(crate) fn compile(rules: Vec<Rule>) -> Result<RuleSet, Diagnostics> {
     RuleSet::build(rules).map_err(|e| {
         Diagnostics(vec![Diagnostic {
             code: "regex-set",
