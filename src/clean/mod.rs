@@ -458,6 +458,10 @@ impl<'a> Engine<'a> {
                 continue;
             }
             let eligible = |s: &str| {
+                // A char is at most 4 bytes: long lines are out without counting.
+                if s.len() > 4 * m.max_chars || s.len() < m.min_chars {
+                    return false;
+                }
                 let n = s.chars().count();
                 n >= m.min_chars && n <= m.max_chars && s.split_whitespace().count() >= m.min_words
             };
