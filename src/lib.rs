@@ -3,6 +3,10 @@
 //!
 //! The pipeline: bytes → [`decode`] → lines → a verdict per line
 //! ([`clean`], using [`rules`] and [`split`]) → articles → [`output`].
+//! Around it: [`batch`] runs a crawl in parallel with a manifest,
+//! [`explain`] and [`report`] show what was removed and why, [`check`]
+//! regression-tests rules against samples, and [`learn`] proposes rules
+//! from a crawl's recurring lines.
 //!
 //! ```
 //! let rules = husk::rules::RuleSet::default_pack();
