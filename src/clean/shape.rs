@@ -107,7 +107,7 @@ fn space_len(b: &[u8], i: usize) -> usize {
 /// Function words are counted among a line's first this many words: the
 /// share is as telling there as over a whole paragraph, at a fraction of
 /// the cost.
-const STOP_SAMPLE: u32 = 32;
+pub const STOP_SAMPLE: u32 = 32;
 
 /// What the heuristics need to know of a line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
