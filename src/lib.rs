@@ -25,3 +25,4 @@ pub mod output;
 pub mod report;
 pub mod rules;
 pub mod split;
+pub mod stream;

@@ -37,9 +37,29 @@ enum Command {
     Check(CheckArgs),
     /// Find each site's recurring chrome in a crawl and write it as scoped rules.
     Learn(LearnArgs),
+    /// Clean JSON lines from stdin to stdout, one output line per input line.
+    Stream(StreamArgs),
     /// Work with rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
+}
+
+#[derive(Args)]
+struct StreamArgs {
+    /// The input field holding the record's id (copied to the output).
+    #[arg(long, value_name = "FIELD", default_value = "id")]
+    id_field: String,
+    /// The input field holding the page text.
+    #[arg(long, value_name = "FIELD", default_value = "text")]
+    text_field: String,
+    /// Lines read and cleaned together (memory is bounded by this batch).
+    #[arg(long, value_name = "N", default_value_t = 4096)]
+    batch: usize,
+    /// Worker threads (default: all cores).
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+    #[command(flatten)]
+    rules: RuleArgs,
 }
 
 #[derive(Args)]
@@ -221,6 +241,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => cmd_explain(&args),
         Command::Check(args) => cmd_check(&args),
         Command::Learn(args) => cmd_learn(&args),
+        Command::Stream(args) => cmd_stream(&args),
         Command::Rules(RulesCommand::Test { files }) => cmd_rules_test(&files),
         Command::Rules(RulesCommand::List(args)) => cmd_rules_list(&args),
         Command::Rules(RulesCommand::Lint {
@@ -544,6 +565,22 @@ fn cmd_check(args: &CheckArgs) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn cmd_stream(args: &StreamArgs) -> Result<ExitCode> {
+    let rules = load_rules(&args.rules)?;
+    let opts = husk::stream::Options {
+        id_field: args.id_field.clone(),
+        text_field: args.text_field.clone(),
+        batch: args.batch.max(1),
+    };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()?;
+    let stdin = io::BufReader::with_capacity(1 << 16, io::stdin());
+    let stdout = io::BufWriter::with_capacity(1 << 16, io::stdout());
+    pool.install(|| husk::stream::run(stdin, stdout, &rules, &opts))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn cmd_learn(args: &LearnArgs) -> Result<ExitCode> {
