@@ -10,10 +10,11 @@
 pub mod manifest;
 pub mod walk;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use encoding_rs::Encoding;
 use rayon::prelude::*;
@@ -160,12 +161,15 @@ pub fn run(
     let mut shards =
         (opts.format == Format::Jsonl).then(|| ShardWriter::new(&opts.out, opts.shard_bytes));
     let mut summary = Summary::default();
+    let job = Job {
+        rules,
+        opts,
+        previous: &previous,
+        dirs: Mutex::new(HashSet::new()),
+    };
     let chunk = rayon::current_num_threads() * 64;
     for part in inputs.chunks(chunk) {
-        let done: Vec<Done> = part
-            .par_iter()
-            .map(|input| process(input, rules, opts, &previous))
-            .collect();
+        let done: Vec<Done> = part.par_iter().map(|input| process(input, &job)).collect();
         for mut d in done {
             if let Some(writer) = shards.as_mut() {
                 for (k, (title, text)) in d.payload.iter().enumerate() {
@@ -210,13 +214,32 @@ fn remove_stale_temps(out: &Path) {
     }
 }
 
+/// What every input of a run shares.
+struct Job<'a> {
+    rules: &'a RuleSet,
+    opts: &'a Options,
+    /// A previous run's entries, for `--resume`.
+    previous: &'a HashMap<String, Entry>,
+    /// Output folders already created: one `create_dir_all` per folder, not
+    /// per page.
+    dirs: Mutex<HashSet<PathBuf>>,
+}
+
+impl Job<'_> {
+    fn create_dir(&self, dir: &Path) -> io::Result<()> {
+        if self.dirs.lock().is_ok_and(|d| d.contains(dir)) {
+            return Ok(());
+        }
+        fs::create_dir_all(dir)?;
+        if let Ok(mut d) = self.dirs.lock() {
+            d.insert(dir.to_path_buf());
+        }
+        Ok(())
+    }
+}
+
 /// Reads, decodes, cleans and writes one input. Never panics on bad input.
-fn process(
-    input: &Input,
-    rules: &RuleSet,
-    opts: &Options,
-    previous: &HashMap<String, Entry>,
-) -> Done {
+fn process(input: &Input, job: &Job<'_>) -> Done {
     let mut entry = Entry {
         path: input.path.display().to_string(),
         status: Status::Failed,
@@ -231,15 +254,7 @@ fn process(
     };
     let mut payload = Vec::new();
     let mut view = None;
-    let outcome = examine(
-        input,
-        rules,
-        opts,
-        previous,
-        &mut entry,
-        &mut payload,
-        &mut view,
-    );
+    let outcome = examine(input, job, &mut entry, &mut payload, &mut view);
     let reused = matches!(outcome, Ok(true));
     if let Err((status, error)) = outcome {
         entry.status = status;
@@ -259,13 +274,12 @@ fn process(
 /// `Ok(true)` when a previous run's entry was reused; `Err` for a skip or failure.
 fn examine(
     input: &Input,
-    rules: &RuleSet,
-    opts: &Options,
-    previous: &HashMap<String, Entry>,
+    job: &Job<'_>,
     entry: &mut Entry,
     payload: &mut Vec<(String, String)>,
     view: &mut Option<PageView>,
 ) -> Result<bool, (Status, String)> {
+    let (opts, previous) = (job.opts, job.previous);
     let failed = |what: &str, e: &dyn std::fmt::Display| (Status::Failed, format!("{what}: {e}"));
     if let Some(e) = &input.error {
         return Err(failed("unreadable", e));
@@ -277,7 +291,7 @@ fn examine(
     if input.path == Path::new("-") {
         let mut bytes = Vec::new();
         io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes).map_err(read_error)?;
-        return clean_bytes(input, rules, opts, entry, payload, view, bytes);
+        return clean_bytes(input, job, entry, payload, view, bytes);
     }
     let meta = fs::metadata(&input.path).map_err(read_error)?;
     entry.bytes_in = meta.len();
@@ -301,19 +315,19 @@ fn examine(
         ));
     }
     let bytes = fs::read(&input.path).map_err(read_error)?;
-    clean_bytes(input, rules, opts, entry, payload, view, bytes)
+    clean_bytes(input, job, entry, payload, view, bytes)
 }
 
 /// Decodes, cleans and writes one page's bytes.
 fn clean_bytes(
     input: &Input,
-    rules: &RuleSet,
-    opts: &Options,
+    job: &Job<'_>,
     entry: &mut Entry,
     payload: &mut Vec<(String, String)>,
     view: &mut Option<PageView>,
     bytes: Vec<u8>,
 ) -> Result<bool, (Status, String)> {
+    let (rules, opts) = (job.rules, job.opts);
     entry.bytes_in = bytes.len() as u64;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err((Status::SkippedEmpty, "empty file".into()));
@@ -348,7 +362,7 @@ fn clean_bytes(
     for (rule, n) in cleaned.dropped_by_rule() {
         entry.dropped.insert(rules.rules()[rule].id.clone(), n);
     }
-    write_outputs(input, &decoded.text, &cleaned, opts, entry, payload)
+    write_outputs(input, &decoded.text, &cleaned, job, entry, payload)
         .map_err(|e| (Status::Failed, format!("cannot write output: {e}")))?;
     if opts.views {
         *view = Some(PageView::build(&entry.path, &decoded.text, &cleaned, rules));
@@ -361,7 +375,7 @@ fn write_outputs(
     input: &Input,
     text: &str,
     cleaned: &Cleaned,
-    opts: &Options,
+    job: &Job<'_>,
     entry: &mut Entry,
     payload: &mut Vec<(String, String)>,
 ) -> io::Result<()> {
@@ -371,9 +385,10 @@ fn write_outputs(
         .file_name()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let opts = job.opts;
     let dir = opts.out.join(rel_dir);
     if opts.format == Format::Files || opts.diff {
-        fs::create_dir_all(&dir)?;
+        job.create_dir(&dir)?;
     }
     for (n, article) in cleaned.articles.iter().enumerate() {
         let body = article.render();
