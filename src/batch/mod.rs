@@ -22,7 +22,9 @@ use rayon::prelude::*;
 use crate::clean::{Cleaned, clean_at};
 use crate::decode::{DecodeError, decode};
 use crate::output::shards::{Record, ShardWriter};
-use crate::output::{article_file_name, diff_file_name, unified_diff, write_atomic};
+use crate::output::{
+    article_file_name, diff_file_name, write_atomic, write_atomic_with, write_unified_diff,
+};
 use crate::report::PageView;
 use crate::rules::RuleSet;
 pub use manifest::{ArticleEntry, Entry, Status};
@@ -412,8 +414,9 @@ fn write_outputs(
             "b/{}",
             rel_dir.join(format!("{stem}.articles.txt")).display()
         );
-        let diff = unified_diff(&old, &new, text, cleaned);
-        write_atomic(&dir.join(diff_file_name(&stem)), diff.as_bytes())?;
+        write_atomic_with(&dir.join(diff_file_name(&stem)), |w| {
+            write_unified_diff(w, &old, &new, text, cleaned)
+        })?;
     }
     Ok(())
 }

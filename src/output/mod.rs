@@ -45,6 +45,20 @@ pub fn join_articles(articles: &[Article], separator: &str) -> String {
 /// articles, joined by a blank line, that `patch`, `git apply` and diff
 /// viewers read.
 pub fn unified_diff(old_name: &str, new_name: &str, page: &str, cleaned: &Cleaned) -> String {
+    let mut out = Vec::new();
+    write_unified_diff(&mut out, old_name, new_name, page, cleaned).expect("writing to memory");
+    String::from_utf8(out).expect("both sides are UTF-8")
+}
+
+/// [`unified_diff`] written straight to `w`, without holding the whole
+/// diff in memory (a page can be tens of MB).
+pub fn write_unified_diff(
+    w: &mut dyn Write,
+    old_name: &str,
+    new_name: &str,
+    page: &str,
+    cleaned: &Cleaned,
+) -> io::Result<()> {
     let mut old = String::with_capacity(page.len());
     for line in page.split_inclusive('\n') {
         let line = line.trim_end_matches(['\n', '\r']);
@@ -58,12 +72,20 @@ pub fn unified_diff(old_name: &str, new_name: &str, page: &str, cleaned: &Cleane
         .unified_diff()
         .context_radius(3)
         .header(old_name, new_name)
-        .to_string()
+        .to_writer(w)
 }
 
 /// Writes `data` to `path` through a temporary file in the same folder and a
 /// rename, so readers never see a partial file.
 pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
+    write_atomic_with(path, |w| w.write_all(data))
+}
+
+/// Like [`write_atomic`], with the content written by `fill`.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -74,11 +96,13 @@ pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
         .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.husk-{}.tmp", std::process::id()));
     let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
+        let mut f = io::BufWriter::with_capacity(1 << 16, fs::File::create(&tmp)?);
         // No fsync: the rename guards against interrupted runs, which is
         // what matters here; syncing every article would cost more than
         // cleaning it.
-        f.write_all(data)?;
+        fill(&mut f)?;
+        f.flush()?;
+        drop(f);
         fs::rename(&tmp, path)
     })();
     if result.is_err() {
