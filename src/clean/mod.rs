@@ -475,9 +475,10 @@ impl<'a> Engine<'a> {
                     let mut kept_in_window = 0;
                     for &i in &nonblank {
                         let norm = normalize(self.line(i));
+                        // Cheap tests first: most lines repeat nothing.
                         if self.verdicts[i] == Verdict::Kept
-                            && eligible(norm)
                             && window.iter().any(|(w, _)| *w == norm)
+                            && eligible(norm)
                         {
                             self.verdicts[i] = Verdict::Dropped { rule: ri };
                         }
@@ -501,9 +502,9 @@ impl<'a> Engine<'a> {
                         let next_dropped =
                             matches!(self.verdicts[pair[1]], Verdict::Dropped { .. });
                         if self.verdicts[pair[0]] == Verdict::Kept
-                            && eligible(a)
-                            && prefix
                             && next_dropped
+                            && prefix
+                            && eligible(a)
                         {
                             self.verdicts[pair[0]] = Verdict::Dropped { rule: ri };
                         }
