@@ -18,6 +18,7 @@
 pub mod batch;
 pub mod check;
 pub mod clean;
+pub mod compress;
 pub mod decode;
 pub mod explain;
 pub mod learn;

@@ -1,6 +1,6 @@
 //! The `husk` command: parses arguments and hands the work to the library.
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -577,9 +577,15 @@ fn cmd_stream(args: &StreamArgs) -> Result<ExitCode> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()?;
-    let stdin = io::BufReader::with_capacity(1 << 16, io::stdin());
+    // Compressed input (gzip, zstd) is recognised by its first bytes.
+    let mut stdin = io::BufReader::with_capacity(1 << 16, io::stdin());
+    let input: Box<dyn BufRead + Send> = match husk::compress::Compression::sniff(stdin.fill_buf()?)
+    {
+        Some(format) => Box::new(io::BufReader::with_capacity(1 << 16, format.reader(stdin)?)),
+        None => Box::new(stdin),
+    };
     let stdout = io::BufWriter::with_capacity(1 << 16, io::stdout());
-    pool.install(|| husk::stream::run(stdin, stdout, &rules, &opts))?;
+    pool.install(|| husk::stream::run(input, stdout, &rules, &opts))?;
     Ok(ExitCode::SUCCESS)
 }
 

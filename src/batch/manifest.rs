@@ -60,6 +60,9 @@ pub struct Entry {
     /// The encoding the page was decoded with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,
+    /// `gzip` or `zstd` when the input was compressed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression: Option<String>,
     /// The input's size, and its modification time in nanoseconds since the
     /// epoch: `--resume` redoes an input when either changed.
     pub bytes_in: u64,
@@ -158,6 +161,7 @@ mod tests {
             dropped: BTreeMap::from([("ads.label".to_string(), 2)]),
             error: None,
             warning: None,
+            compression: None,
         }
     }
 

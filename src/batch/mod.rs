@@ -253,6 +253,7 @@ fn process(input: &Input, job: &Job<'_>) -> Done {
         dropped: BTreeMap::new(),
         error: None,
         warning: None,
+        compression: None,
     };
     let mut payload = Vec::new();
     let mut view = None;
@@ -331,6 +332,12 @@ fn clean_bytes(
 ) -> Result<bool, (Status, String)> {
     let (rules, opts) = (job.rules, job.opts);
     entry.bytes_in = bytes.len() as u64;
+    let (bytes, compression) =
+        crate::compress::decompress(bytes, opts.max_bytes).map_err(|e| match e {
+            crate::compress::Error::TooLarge { .. } => (Status::SkippedTooLarge, e.to_string()),
+            crate::compress::Error::Corrupt { .. } => (Status::Failed, format!("unreadable: {e}")),
+        })?;
+    entry.compression = compression.map(|c| c.as_str().to_string());
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err((Status::SkippedEmpty, "empty file".into()));
     }

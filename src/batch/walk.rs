@@ -181,12 +181,17 @@ pub fn gather(
     Ok(inputs)
 }
 
-/// A file name without its last extension (`a.b.txt` → `a.b`).
+/// A file name without its last extension (`a.b.txt` → `a.b`), and
+/// without a compression suffix first (`a.txt.gz` → `a`).
 fn stem_of(path: &Path) -> String {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let name = [".gz", ".zst", ".zstd"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext).filter(|s| !s.is_empty()))
+        .map_or(name.clone(), str::to_string);
     match name.rfind('.') {
         Some(i) if i > 0 => name[..i].to_string(),
         _ => name,
