@@ -101,3 +101,86 @@ fn a_jsonl_zst_stream_is_cleaned() {
         assert_eq!(v["articles"][0]["text"], ARTICLE);
     }
 }
+
+/// A WET file: a warcinfo record, then conversion records with their URLs.
+fn wet(pages: &[(&str, &str)]) -> Vec<u8> {
+    let mut w = warc::WarcWriter::new(std::io::BufWriter::new(Vec::new()));
+    let mut info = warc::Record::<warc::EmptyBody>::with_body(b"software: test\r\n".to_vec());
+    info.set_warc_type(warc::RecordType::WarcInfo);
+    w.write(&info).unwrap();
+    for (url, text) in pages {
+        let mut r = warc::Record::<warc::EmptyBody>::with_body(text.as_bytes().to_vec());
+        r.set_warc_type(warc::RecordType::Conversion);
+        r.set_header(warc::WarcHeader::TargetURI, *url).unwrap();
+        r.set_header(warc::WarcHeader::ContentType, "text/plain")
+            .unwrap();
+        w.write(&r).unwrap();
+    }
+    w.into_inner().unwrap()
+}
+
+#[test]
+fn a_wet_file_gives_each_record_its_articles_and_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let second = "Mill to close in June\nAdvertisement\nThe old mill will close in June, its owners said on Monday.\n";
+    let data = wet(&[
+        ("https://valley.example/ferry", PAGE),
+        ("https://valley.example/mill", second),
+    ]);
+    fs::write(dir.path().join("CC-MAIN-0001.warc.wet.gz"), gzip(&data)).unwrap();
+    let (files, shards) = (dir.path().join("files"), dir.path().join("shards"));
+    for (out, extra) in [(&files, None), (&shards, Some("jsonl"))] {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_husk"));
+        cmd.args(["clean", "-q"])
+            .arg(dir.path().join("CC-MAIN-0001.warc.wet.gz"))
+            .arg("-o")
+            .arg(out);
+        if let Some(f) = extra {
+            cmd.args(["--format", f]);
+        }
+        assert!(cmd.status().unwrap().success());
+    }
+    assert_eq!(
+        fs::read_to_string(files.join("CC-MAIN-0001/1.1.txt")).unwrap(),
+        ARTICLE
+    );
+    assert!(
+        fs::read_to_string(files.join("CC-MAIN-0001/2.1.txt"))
+            .unwrap()
+            .starts_with("Mill to close in June\n")
+    );
+    let entry: serde_json::Value = serde_json::from_str(
+        fs::read_to_string(files.join("manifest.jsonl"))
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(entry["compression"], "gzip");
+    assert_eq!(
+        entry["articles"][0]["source"],
+        "https://valley.example/ferry"
+    );
+    assert_eq!(
+        entry["articles"][1]["source"],
+        "https://valley.example/mill"
+    );
+    let shard = fs::read_to_string(shards.join("articles-00000.jsonl")).unwrap();
+    let sources: Vec<String> = shard
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["source"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            "https://valley.example/ferry",
+            "https://valley.example/mill"
+        ]
+    );
+}

@@ -49,6 +49,10 @@ pub struct ArticleEntry {
     /// JSONL format).
     pub file: String,
     pub title: String,
+    /// Where the article came from when not the input itself: a WARC
+    /// record's URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// One manifest line.
@@ -157,6 +161,7 @@ mod tests {
             articles: vec![ArticleEntry {
                 file: "a.1.txt".into(),
                 title: "T".into(),
+                source: None,
             }],
             dropped: BTreeMap::from([("ads.label".to_string(), 2)]),
             error: None,

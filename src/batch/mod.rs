@@ -126,11 +126,20 @@ impl Summary {
     }
 }
 
+/// An article waiting for the JSONL writer.
+struct Payload {
+    title: String,
+    text: String,
+    /// Where the article came from when not the input itself (a WARC
+    /// record's URL).
+    source: Option<String>,
+}
+
 /// One input's outcome before it is recorded.
 struct Done {
     entry: Entry,
     /// Title and text of each article, for the JSONL writer.
-    payload: Vec<(String, String)>,
+    payload: Vec<Payload>,
     reused: bool,
     view: Option<PageView>,
 }
@@ -174,18 +183,19 @@ pub fn run(
         let done: Vec<Done> = part.par_iter().map(|input| process(input, &job)).collect();
         for mut d in done {
             if let Some(writer) = shards.as_mut() {
-                for (k, (title, text)) in d.payload.iter().enumerate() {
+                for (k, p) in d.payload.iter().enumerate() {
                     let record = Record {
-                        source: &d.entry.path,
+                        source: p.source.as_deref().unwrap_or(&d.entry.path),
                         article: k + 1,
-                        title,
-                        text,
+                        title: &p.title,
+                        text: &p.text,
                         dropped: &d.entry.dropped,
                     };
                     let file = writer.write(&record)?;
                     d.entry.articles.push(ArticleEntry {
                         file,
-                        title: title.clone(),
+                        title: p.title.clone(),
+                        source: p.source.clone(),
                     });
                 }
             }
@@ -279,7 +289,7 @@ fn examine(
     input: &Input,
     job: &Job<'_>,
     entry: &mut Entry,
-    payload: &mut Vec<(String, String)>,
+    payload: &mut Vec<Payload>,
     view: &mut Option<PageView>,
 ) -> Result<bool, (Status, String)> {
     let (opts, previous) = (job.opts, job.previous);
@@ -326,7 +336,7 @@ fn clean_bytes(
     input: &Input,
     job: &Job<'_>,
     entry: &mut Entry,
-    payload: &mut Vec<(String, String)>,
+    payload: &mut Vec<Payload>,
     view: &mut Option<PageView>,
     bytes: Vec<u8>,
 ) -> Result<bool, (Status, String)> {
@@ -340,6 +350,9 @@ fn clean_bytes(
     entry.compression = compression.map(|c| c.as_str().to_string());
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err((Status::SkippedEmpty, "empty file".into()));
+    }
+    if bytes.starts_with(b"WARC/") {
+        return clean_warc(input, job, entry, payload, &bytes);
     }
     let decoded = match decode(&bytes, opts.encoding) {
         Ok(d) => d,
@@ -380,13 +393,76 @@ fn clean_bytes(
     Ok(false)
 }
 
+/// A WARC file (a Common Crawl WET file): each `conversion` record is a
+/// page of its own. Its articles go under `OUT/…/STEM/` as `R.N.txt` (R
+/// the record's number among the conversion records), each with the
+/// record's URL as its source.
+fn clean_warc(
+    input: &Input,
+    job: &Job<'_>,
+    entry: &mut Entry,
+    payload: &mut Vec<Payload>,
+    bytes: &[u8],
+) -> Result<bool, (Status, String)> {
+    let (rules, opts) = (job.rules, job.opts);
+    let write_error = |e: io::Error| (Status::Failed, format!("cannot write output: {e}"));
+    let dir = opts.out.join(&input.stem);
+    let reader = warc::WarcReader::new(io::BufReader::new(bytes));
+    let mut record_no = 0;
+    for record in reader.iter_records() {
+        let record =
+            record.map_err(|e| (Status::Failed, format!("unreadable: bad WARC record: {e}")))?;
+        if record.warc_type() != &warc::RecordType::Conversion {
+            continue;
+        }
+        record_no += 1;
+        let url = record
+            .header(warc::WarcHeader::TargetURI)
+            .map(|u| u.into_owned());
+        let Ok(decoded) = decode(record.body(), opts.encoding) else {
+            continue; // a binary record: nothing to clean
+        };
+        let cleaned = clean_at(&decoded.text, rules, Some(&input.path));
+        for (rule, n) in cleaned.dropped_by_rule() {
+            *entry
+                .dropped
+                .entry(rules.rules()[rule].id.clone())
+                .or_default() += n;
+        }
+        for (n, article) in cleaned.articles.iter().enumerate() {
+            let body = article.render();
+            entry.bytes_out += body.len() as u64;
+            match opts.format {
+                Format::Files => {
+                    job.create_dir(&dir).map_err(write_error)?;
+                    let name = format!("{record_no}.{}.txt", n + 1);
+                    write_atomic(&dir.join(&name), body.as_bytes()).map_err(write_error)?;
+                    entry.articles.push(ArticleEntry {
+                        file: input.stem.join(name).display().to_string(),
+                        title: article.title.clone(),
+                        source: url.clone(),
+                    });
+                }
+                Format::Jsonl => payload.push(Payload {
+                    title: article.title.clone(),
+                    text: body,
+                    source: url.clone(),
+                }),
+            }
+        }
+    }
+    entry.encoding = Some("UTF-8".into());
+    entry.status = Status::Cleaned;
+    Ok(false)
+}
+
 fn write_outputs(
     input: &Input,
     text: &str,
     cleaned: &Cleaned,
     job: &Job<'_>,
     entry: &mut Entry,
-    payload: &mut Vec<(String, String)>,
+    payload: &mut Vec<Payload>,
 ) -> io::Result<()> {
     let rel_dir = input.stem.parent().unwrap_or(Path::new(""));
     let stem = input
@@ -409,9 +485,14 @@ fn write_outputs(
                 entry.articles.push(ArticleEntry {
                     file: rel_dir.join(name).display().to_string(),
                     title: article.title.clone(),
+                    source: None,
                 });
             }
-            Format::Jsonl => payload.push((article.title.clone(), body)),
+            Format::Jsonl => payload.push(Payload {
+                title: article.title.clone(),
+                text: body,
+                source: None,
+            }),
         }
     }
     if opts.diff {

@@ -192,6 +192,13 @@ fn stem_of(path: &Path) -> String {
         .iter()
         .find_map(|ext| name.strip_suffix(ext).filter(|s| !s.is_empty()))
         .map_or(name.clone(), str::to_string);
+    // Crawl archives name their format with two suffixes.
+    if let Some(stem) = [".warc.wet", ".warc"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext).filter(|s| !s.is_empty()))
+    {
+        return stem.to_string();
+    }
     match name.rfind('.') {
         Some(i) if i > 0 => name[..i].to_string(),
         _ => name,
