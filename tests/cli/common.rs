@@ -30,6 +30,20 @@ pub const MANIFEST: &str = "manifest.jsonl";
 /// Every file under `dir` except the run manifest, keyed by its path
 /// relative to `dir` (with `/` separators), with its contents. A missing
 /// folder gives an empty map.
+/// Runs `husk clean --quiet ARGS… INPUT -o OUT`, which must succeed, and
+/// returns every file under OUT.
+pub fn clean_into(input: &Path, out: &Path, args: &[&str]) -> BTreeMap<String, Vec<u8>> {
+    husk()
+        .args(["clean", "--quiet"])
+        .args(args)
+        .arg(input)
+        .arg("-o")
+        .arg(out)
+        .assert()
+        .success();
+    files_under(out)
+}
+
 pub fn files_under(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     collect(dir, dir, &mut out);

@@ -1,6 +1,6 @@
 //! `--diff`: a unified diff from each page to its articles.
 
-use super::common::{files_under, husk, write};
+use super::common::{clean_into, files_under, husk, write};
 
 const PAGE: &str = "\
 Council passes budget | Valley Post
@@ -14,14 +14,7 @@ fn diff_file_shows_the_dropped_lines() {
     let dir = tempfile::tempdir().unwrap();
     let (input, out) = (dir.path().join("in"), dir.path().join("out"));
     write(&input.join("sub/budget.txt"), PAGE.replace('\n', "\r\n"));
-    husk()
-        .args(["clean", "--quiet", "--diff"])
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
-    let files = files_under(&out);
+    let files = clean_into(&input, &out, &["--diff"]);
     let names: Vec<_> = files.keys().map(String::as_str).collect();
     assert_eq!(names, ["sub/budget.1.txt", "sub/budget.diff"]);
     let diff = String::from_utf8(files["sub/budget.diff"].clone()).unwrap();

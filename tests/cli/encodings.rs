@@ -3,7 +3,7 @@
 
 use encoding_rs::{EUC_KR, Encoding, SHIFT_JIS, WINDOWS_1252};
 
-use super::common::{assert_no_output, files_under, husk, write};
+use super::common::{assert_no_output, clean_into, husk, write};
 
 /// A short Latin page: accented letters, curly quotes, a title suffix and
 /// two chrome lines ("Advertisement", "Continue Reading").
@@ -83,15 +83,7 @@ fn clean_all(pages: &[(&str, Vec<u8>)], extra_args: &[&str]) -> Vec<String> {
     for (stem, bytes) in pages {
         write(&input.join(format!("{stem}.txt")), bytes);
     }
-    husk()
-        .args(["clean", "--quiet"])
-        .args(extra_args)
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
-    let files = files_under(&out);
+    let files = clean_into(&input, &out, extra_args);
     pages
         .iter()
         .map(|(stem, _)| {

@@ -3,7 +3,7 @@
 
 use predicates::prelude::*;
 
-use super::common::{assert_no_output, files_under, husk, write};
+use super::common::{assert_no_output, clean_into, files_under, husk, write};
 
 /// Three infinite-scroll articles on one page.
 const THREE_ARTICLES: &str = "\
@@ -81,14 +81,7 @@ fn a_walked_folder_keeps_its_sub_folders() {
     let (input, out) = (dir.path().join("in"), dir.path().join("out"));
     write(&input.join("sub/dir/page.txt"), ONE_ARTICLE);
     write(&input.join("top.txt"), ONE_ARTICLE);
-    husk()
-        .args(["clean", "--quiet"])
-        .arg(&input)
-        .arg("-o")
-        .arg(&out)
-        .assert()
-        .success();
-    let files = files_under(&out);
+    let files = clean_into(&input, &out, &[]);
     let names: Vec<_> = files.keys().map(String::as_str).collect();
     assert_eq!(names, ["sub/dir/page.1.txt", "top.1.txt"]);
     assert_eq!(
