@@ -1,6 +1,6 @@
 //! `--diff`: a unified diff from each page to its articles.
 
-use super::common::{clean_into, files_under, husk, write};
+use super::common::{clean_into, write};
 
 const PAGE: &str = "\
 Council passes budget | Valley Post
@@ -48,13 +48,8 @@ fn no_diff_file_without_the_flag() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("budget.txt");
     write(&page, PAGE);
-    husk()
-        .args(["clean", "--quiet"])
-        .arg(&page)
-        .arg("-o")
-        .arg(dir.path().join("out"))
-        .assert()
-        .success();
-    let names: Vec<_> = files_under(&dir.path().join("out")).into_keys().collect();
+    let names: Vec<_> = clean_into(&page, &dir.path().join("out"), &[])
+        .into_keys()
+        .collect();
     assert_eq!(names, ["budget.1.txt"]);
 }

@@ -3,7 +3,7 @@
 
 use predicates::prelude::*;
 
-use super::common::{assert_no_output, clean_into, files_under, husk, write};
+use super::common::{assert_no_output, clean_into, husk, write};
 
 /// Three infinite-scroll articles on one page.
 const THREE_ARTICLES: &str = "\
@@ -37,14 +37,7 @@ fn a_page_with_three_articles_gives_three_numbered_files() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("scroll.page.txt");
     write(&page, THREE_ARTICLES);
-    husk()
-        .args(["clean", "--quiet"])
-        .arg(&page)
-        .arg("-o")
-        .arg(dir.path().join("out"))
-        .assert()
-        .success();
-    let files = files_under(&dir.path().join("out"));
+    let files = clean_into(&page, &dir.path().join("out"), &[]);
     let names: Vec<_> = files.keys().map(String::as_str).collect();
     // Only the last extension goes: "scroll.page.txt" has stem "scroll.page".
     assert_eq!(
