@@ -53,7 +53,7 @@ impl MatchTable {
         let mut ids = Vec::new();
         let mut starts = Vec::with_capacity(lines.len() + 1);
         let mut scratch = Vec::new();
-        let mut seen = vec![false; rules.pattern_count()];
+        let mut seen = rules.scratch();
         starts.push(0);
         for r in lines {
             if !r.is_empty() {

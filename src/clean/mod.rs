@@ -573,7 +573,7 @@ impl<'a> Engine<'a> {
                     Some(r) if re.is_match(&r.text) => {
                         re.replace_all(&r.text, replace.as_str()).trim().to_string()
                     }
-                    None if self.table.hit(i, pattern) => re
+                    None if re.is_match(self.line(i)) => re
                         .replace_all(self.line(i), replace.as_str())
                         .trim()
                         .to_string(),

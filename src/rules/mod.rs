@@ -1,20 +1,21 @@
 //! Rules: the TOML file format, the embedded default pack, and compiling
-//! rules into one [`RegexSet`] so each line is matched against every
-//! pattern in a single pass.
+//! rules into a [`Matcher`] that answers every pattern for a line at once.
 
 mod defaults;
 pub mod diag;
 mod file;
 pub mod lint;
+pub mod matcher;
 mod model;
 pub mod selftest;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::Regex;
 
 pub use diag::{Diagnostic, Diagnostics};
+pub use matcher::Matcher;
 pub use model::*;
 
 /// A rule file's text and the name it is reported under.
@@ -66,9 +67,9 @@ pub enum LoadError {
 #[derive(Debug, Clone)]
 pub struct RuleSet {
     rules: Vec<Rule>,
-    set: RegexSet,
+    set: Matcher,
     /// Individually compiled patterns, only those rewrites need.
-    rewrites: HashMap<usize, Regex>,
+    rewrites: HashMap<String, Regex>,
     /// The scoped rules (indices) and their globs, in the same order.
     scoped: Vec<usize>,
     scopes: globset::GlobSet,
@@ -101,9 +102,16 @@ impl RuleSet {
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut patterns: Vec<String> = Vec::new();
         for rule in &mut rules {
+            let is_rewrite = matches!(rule.kind, Kind::Rewrite { .. });
             for pat in rule.kind.pats_mut() {
                 if pat.is_any_line() {
                     pat.id = Pat::ANY_LINE;
+                    continue;
+                }
+                if is_rewrite {
+                    // Rewrites test only the kept lines of their zone, with
+                    // their own regex: no need to scan every line for them.
+                    pat.id = Pat::OWN_REGEX;
                     continue;
                 }
                 pat.id = *index.entry(pat.src.clone()).or_insert_with(|| {
@@ -112,10 +120,7 @@ impl RuleSet {
                 });
             }
         }
-        let set = RegexSetBuilder::new(&patterns)
-            .size_limit(64 << 20)
-            .dfa_size_limit(64 << 20)
-            .build()?;
+        let set = Matcher::new(&patterns)?;
         let mut scoped = Vec::new();
         let mut globs = globset::GlobSetBuilder::new();
         for (i, rule) in rules.iter().enumerate() {
@@ -131,7 +136,7 @@ impl RuleSet {
         let mut rewrites = HashMap::new();
         for rule in &rules {
             if let Kind::Rewrite { pattern, .. } = &rule.kind {
-                rewrites.insert(pattern.id, Regex::new(&pattern.src)?);
+                rewrites.insert(pattern.src.clone(), Regex::new(&pattern.src)?);
             }
         }
         Ok(RuleSet {
@@ -188,27 +193,29 @@ impl RuleSet {
 
     /// Appends the ids of every pattern matching `line` to `out`.
     pub fn matches_into(&self, line: &str, out: &mut Vec<usize>) {
-        let mut seen = vec![false; self.set.len()];
+        let mut seen = self.set.scratch();
         self.matches_with(line, &mut seen, out);
     }
 
-    /// Like [`RuleSet::matches_into`] with a caller's scratch buffer (one
-    /// flag per pattern, all false): no allocation per line.
-    pub fn matches_with(&self, line: &str, seen: &mut [bool], out: &mut Vec<usize>) {
-        if self.set.is_empty() || !self.set.matches_read_at(seen, line, 0) {
-            return;
-        }
-        for (i, flag) in seen.iter_mut().enumerate() {
-            if *flag {
-                out.push(i);
-                *flag = false;
-            }
-        }
+    /// Like [`RuleSet::matches_into`] with a caller's scratch buffer (from
+    /// [`RuleSet::scratch`]): no allocation per line.
+    pub fn matches_with(
+        &self,
+        line: &str,
+        scratch: &mut matcher::Scratch<'_>,
+        out: &mut Vec<usize>,
+    ) {
+        self.set.matches_with(line, scratch, out);
+    }
+
+    /// Scratch space for [`RuleSet::matches_with`].
+    pub fn scratch(&self) -> matcher::Scratch<'_> {
+        self.set.scratch()
     }
 
     /// The compiled regex of a rewrite pattern.
     pub fn rewrite_regex(&self, pat: &Pat) -> &Regex {
-        &self.rewrites[&pat.id]
+        &self.rewrites[&pat.src]
     }
 
     pub fn position(&self, id: &str) -> Option<usize> {

@@ -12,6 +12,9 @@ impl Pat {
     /// The id of a pattern that matches every non-blank line (`\S`, `.+`):
     /// answered without the regex set, where it would match at every byte.
     pub const ANY_LINE: usize = usize::MAX - 1;
+    /// The id of a pattern tested with its own regex where it is needed
+    /// (rewrites), never in the shared matcher.
+    pub const OWN_REGEX: usize = usize::MAX - 2;
 
     pub(crate) fn new(src: impl Into<String>) -> Self {
         Pat {
@@ -186,7 +189,7 @@ impl Kind {
     }
 
     /// Every pattern of the rule, for assigning set ids.
-    pub(crate) fn pats_mut(&mut self) -> Vec<&mut Pat> {
+    pub fn pats_mut(&mut self) -> Vec<&mut Pat> {
         match self {
             Kind::Line { pattern } | Kind::Rewrite { pattern, .. } => vec![pattern],
             Kind::Block(b) => {

@@ -1,0 +1,389 @@
+//! Matching every pattern against a line, fast.
+//!
+//! Patterns come in two shapes with very different costs. A pattern
+//! anchored at the line's start (`^Advertisement$`) is decided within a
+//! few bytes of most lines: all of those go into one multi-pattern regex
+//! whose lazy DFA stops as soon as every pattern is dead, so a long
+//! paragraph costs a handful of steps. A floating pattern (`©…$`,
+//! `via Getty Images`) must look at the whole line; mixed into that regex
+//! it would keep the DFA running over every byte of every paragraph with
+//! all patterns' states at once. Each floating pattern is compiled on its
+//! own instead, where the engine skips most lines with a literal prefilter
+//! (memchr, Teddy) or, for a pattern anchored at the end, a reverse scan
+//! from the line's end.
+//!
+//! Before sorting, each pattern is cut into its top-level alternatives
+//! (a line matches a pattern when it matches any of them), and each
+//! alternative loses what cannot change whether a line matches: a leading
+//! `^.*` and a trailing `.*` or `.*$`. So `^.*said:$` floats and ends
+//! anchored, and `^copyright .*$` stays anchored and stops after its
+//! prefix.
+
+use std::sync::Arc;
+
+use regex_automata::hybrid::dfa::{self as lazy, OverlappingState};
+use regex_automata::meta::{self, Regex};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::util::pool::{Pool, PoolGuard};
+use regex_automata::{Anchored, Input, MatchKind, PatternSet};
+use regex_syntax::hir::{Dot, Hir, HirKind, Look};
+
+/// Compile limits: generous, since rule packs are compiled once per run.
+const SIZE_LIMIT: usize = 64 << 20;
+
+/// The compiled groups, shared by every thread.
+#[derive(Debug)]
+struct Groups {
+    /// Start-anchored alternatives: one lazy DFA, run anchored forward.
+    fwd: Option<Group>,
+    /// End-anchored alternatives: one lazy DFA of the reversed patterns,
+    /// run anchored backward from the line's end.
+    rev: Option<Group>,
+    /// The rest, each its own regex, with the pattern id it belongs to.
+    floating: Vec<(usize, Regex)>,
+    len: usize,
+}
+
+#[derive(Debug)]
+struct Group {
+    dfa: lazy::DFA,
+    /// The pattern id of each of the DFA's alternatives.
+    ids: Vec<usize>,
+}
+
+/// Per-thread search state: the lazy DFAs' caches and the floating
+/// regexes' caches.
+#[derive(Debug)]
+struct Caches {
+    fwd: Option<lazy::Cache>,
+    rev: Option<lazy::Cache>,
+    floating: Vec<meta::Cache>,
+    set: PatternSet,
+}
+
+type MakeCaches =
+    Box<dyn Fn() -> Caches + Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>;
+
+pub struct Matcher {
+    groups: Arc<Groups>,
+    caches: Pool<Caches, MakeCaches>,
+}
+
+/// Scratch space for [`Matcher::matches_with`]: this thread's caches, held
+/// for a page rather than fetched per line.
+pub struct Scratch<'a> {
+    caches: PoolGuard<'a, Caches, MakeCaches>,
+}
+
+impl std::fmt::Debug for Matcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.groups.fmt(f)
+    }
+}
+
+impl Clone for Matcher {
+    fn clone(&self) -> Matcher {
+        Matcher::from_groups(Arc::clone(&self.groups))
+    }
+}
+
+impl Matcher {
+    pub fn new(patterns: &[String]) -> Result<Matcher, regex::Error> {
+        let (mut fwd, mut rev) = ((Vec::new(), Vec::new()), (Vec::new(), Vec::new()));
+        let mut floating = Vec::new();
+        for (id, p) in patterns.iter().enumerate() {
+            for alt in alternatives(p)? {
+                let props = alt.properties();
+                // A lazy DFA cannot do Unicode word boundaries; the meta
+                // regex falls back to an engine that can.
+                let dfa_ok = !props.look_set().contains_word_unicode();
+                if dfa_ok && props.look_set_prefix().contains(Look::Start) {
+                    fwd.0.push(alt);
+                    fwd.1.push(id);
+                } else if dfa_ok && props.look_set_suffix().contains(Look::End) {
+                    rev.0.push(alt);
+                    rev.1.push(id);
+                } else {
+                    floating.push((id, build(&alt)?));
+                }
+            }
+        }
+        let groups = Groups {
+            fwd: group(fwd, false)?,
+            rev: group(rev, true)?,
+            floating,
+            len: patterns.len(),
+        };
+        Ok(Matcher::from_groups(Arc::new(groups)))
+    }
+
+    fn from_groups(groups: Arc<Groups>) -> Matcher {
+        let g = Arc::clone(&groups);
+        let make: MakeCaches = Box::new(move || Caches {
+            fwd: g.fwd.as_ref().map(|x| x.dfa.create_cache()),
+            rev: g.rev.as_ref().map(|x| x.dfa.create_cache()),
+            floating: g.floating.iter().map(|(_, re)| re.create_cache()).collect(),
+            set: PatternSet::new(g.fwd.as_ref().map_or(0, |x| x.ids.len())),
+        });
+        Matcher {
+            groups,
+            caches: Pool::new(make),
+        }
+    }
+
+    /// Number of patterns.
+    pub fn len(&self) -> usize {
+        self.groups.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.groups.len == 0
+    }
+
+    pub fn scratch(&self) -> Scratch<'_> {
+        Scratch {
+            caches: self.caches.get(),
+        }
+    }
+
+    /// Appends the ids of the patterns matching `line` to `out`, in
+    /// increasing order and each once.
+    pub fn matches_with(&self, line: &str, scratch: &mut Scratch<'_>, out: &mut Vec<usize>) {
+        let start = out.len();
+        let g = &*self.groups;
+        let c = &mut *scratch.caches;
+        let input = Input::new(line).anchored(Anchored::Yes);
+        if let (Some(fwd), Some(cache)) = (&g.fwd, c.fwd.as_mut()) {
+            c.set.clear();
+            // Without quit bytes or a give-up threshold, a lazy DFA search
+            // cannot fail.
+            if fwd
+                .dfa
+                .try_which_overlapping_matches(cache, &input, &mut c.set)
+                .is_ok()
+            {
+                out.extend(c.set.iter().map(|p| fwd.ids[p.as_usize()]));
+            }
+        }
+        if let (Some(rev), Some(cache)) = (&g.rev, c.rev.as_mut()) {
+            let mut state = OverlappingState::start();
+            while rev
+                .dfa
+                .try_search_overlapping_rev(cache, &input, &mut state)
+                .is_ok()
+            {
+                match state.get_match() {
+                    Some(m) => out.push(rev.ids[m.pattern().as_usize()]),
+                    None => break,
+                }
+            }
+        }
+        for ((id, re), cache) in g.floating.iter().zip(&mut c.floating) {
+            if re
+                .search_half_with(cache, &Input::new(line).earliest(true))
+                .is_some()
+            {
+                out.push(*id);
+            }
+        }
+        out[start..].sort_unstable();
+        dedup_tail(out, start);
+    }
+}
+
+/// One lazy DFA over `alts`, reporting every alternative that matches.
+fn group(
+    (alts, ids): (Vec<Hir>, Vec<usize>),
+    reverse: bool,
+) -> Result<Option<Group>, regex::Error> {
+    if alts.is_empty() {
+        return Ok(None);
+    }
+    let err = |e: &dyn std::fmt::Display| regex::Error::Syntax(e.to_string());
+    let nfa = thompson::Compiler::new()
+        .configure(
+            thompson::Config::new()
+                .reverse(reverse)
+                .which_captures(WhichCaptures::None)
+                .nfa_size_limit(Some(SIZE_LIMIT)),
+        )
+        .build_many_from_hir(&alts)
+        .map_err(|e| err(&e))?;
+    let dfa = lazy::Builder::new()
+        .configure(
+            lazy::Config::new()
+                .match_kind(MatchKind::All)
+                .cache_capacity(SIZE_LIMIT),
+        )
+        .build_from_nfa(nfa)
+        .map_err(|e| err(&e))?;
+    Ok(Some(Group { dfa, ids }))
+}
+
+fn build(alt: &Hir) -> Result<Regex, regex::Error> {
+    Regex::builder()
+        .configure(
+            meta::Config::new()
+                .nfa_size_limit(Some(SIZE_LIMIT))
+                .hybrid_cache_capacity(SIZE_LIMIT),
+        )
+        .build_from_hir(alt)
+        .map_err(|e| regex::Error::Syntax(e.to_string()))
+}
+
+fn dedup_tail(out: &mut Vec<usize>, start: usize) {
+    let mut w = start;
+    for r in start..out.len() {
+        if w == start || out[w - 1] != out[r] {
+            out[w] = out[r];
+            w += 1;
+        }
+    }
+    out.truncate(w);
+}
+
+/// The pattern's top-level alternatives, each without a leading `^.*` or
+/// a trailing `.*`/`.*$`: the same lines match.
+pub fn alternatives(pattern: &str) -> Result<Vec<Hir>, regex::Error> {
+    let hir = regex_syntax::parse(pattern).map_err(|e| regex::Error::Syntax(e.to_string()))?;
+    let alts = match hir.into_kind() {
+        HirKind::Alternation(alts) => alts,
+        kind => vec![Hir::rebuild(kind)],
+    };
+    Ok(alts.into_iter().map(trim_dot_stars).collect())
+}
+
+trait Rebuild {
+    fn rebuild(kind: HirKind) -> Hir;
+}
+
+impl Rebuild for Hir {
+    fn rebuild(kind: HirKind) -> Hir {
+        match kind {
+            HirKind::Empty => Hir::empty(),
+            HirKind::Literal(l) => Hir::literal(l.0),
+            HirKind::Class(c) => Hir::class(c),
+            HirKind::Look(l) => Hir::look(l),
+            HirKind::Repetition(r) => Hir::repetition(r),
+            HirKind::Capture(c) => Hir::capture(c),
+            HirKind::Concat(v) => Hir::concat(v),
+            HirKind::Alternation(v) => Hir::alternation(v),
+        }
+    }
+}
+
+fn trim_dot_stars(alt: Hir) -> Hir {
+    let mut items = match alt.into_kind() {
+        HirKind::Concat(items) => items,
+        kind => return Hir::rebuild(kind),
+    };
+    if items.len() >= 2 && is_look(&items[0], Look::Start) && is_dot_star(&items[1]) {
+        items.drain(..2);
+    }
+    if items.last().is_some_and(|h| is_look(h, Look::End))
+        && items.len() >= 2
+        && is_dot_star(&items[items.len() - 2])
+    {
+        items.pop();
+    }
+    if items.last().is_some_and(is_dot_star) {
+        items.pop();
+    }
+    Hir::concat(items)
+}
+
+fn is_look(h: &Hir, look: Look) -> bool {
+    matches!(h.kind(), HirKind::Look(l) if *l == look)
+}
+
+/// `.*` in any of its spellings: zero or more of anything but a newline
+/// (lines never hold one), or of anything at all.
+fn is_dot_star(h: &Hir) -> bool {
+    let HirKind::Repetition(r) = h.kind() else {
+        return false;
+    };
+    r.min == 0
+        && r.max.is_none()
+        && [
+            Dot::AnyChar,
+            Dot::AnyCharExceptLF,
+            Dot::AnyCharExceptCRLF,
+            Dot::AnyByte,
+            Dot::AnyByteExceptLF,
+            Dot::AnyByteExceptCRLF,
+        ]
+        .into_iter()
+        .any(|d| *r.sub == Hir::dot(d))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn matcher(pats: &[&str]) -> Matcher {
+        Matcher::new(&pats.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap()
+    }
+
+    fn ids(m: &Matcher, line: &str) -> Vec<usize> {
+        let mut out = Vec::new();
+        m.matches_with(line, &mut m.scratch(), &mut out);
+        out
+    }
+
+    #[test]
+    fn alternatives_are_split_and_lose_their_dot_stars() {
+        let shown = |p: &str| {
+            alternatives(p)
+                .unwrap()
+                .iter()
+                .map(|h| h.to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(shown("^.*said:$"), vec!["(?:(?:said:)\\z)"]);
+        assert_eq!(shown("^copyright .*$"), vec!["(?:\\A(?:copyright ))"]);
+        assert_eq!(shown("^a$|b.*"), vec!["(?:\\Aa\\z)", "b"]);
+    }
+
+    #[test]
+    fn anchored_and_floating_patterns_all_answer_in_order() {
+        let m = matcher(&["(?i)getty", "^Photo", "^Photo: .*", "credit$", "^x$|^.*AP$"]);
+        assert_eq!(ids(&m, "Photo: AP via GETTY, credit"), vec![0, 1, 2, 3]);
+        assert_eq!(ids(&m, "x"), vec![4]);
+        assert_eq!(ids(&m, "by Ann/AP"), vec![4]);
+        assert!(ids(&m, "nothing here").is_empty());
+    }
+
+    #[test]
+    fn a_pattern_matching_through_two_alternatives_is_reported_once() {
+        let m = matcher(&["^a|a$", "^a.*|^.*a$"]);
+        assert_eq!(ids(&m, "a"), vec![0, 1]);
+        assert_eq!(ids(&m, "banana"), vec![0, 1]);
+    }
+
+    #[test]
+    fn trimming_never_changes_which_lines_match() {
+        let pats = [
+            "^.*said:$",
+            "^copyright .*$",
+            "^(?i:a|b).*",
+            "^.*x.*$",
+            ".*",
+        ];
+        let lines = [
+            "he said:",
+            "said: no",
+            "copyright 2020",
+            "Bee",
+            "axe",
+            "",
+            "copyright",
+        ];
+        for p in pats {
+            let m = matcher(&[p]);
+            let re = regex::Regex::new(p).unwrap();
+            for l in lines {
+                assert_eq!(ids(&m, l) == vec![0], re.is_match(l), "{p} on {l:?}");
+            }
+        }
+    }
+}
