@@ -114,7 +114,7 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
         return Ok(decode_with(encoding, bytes, DecodeHow::Forced));
     }
 
-    if let Some(offset) = bytes.iter().position(|&b| b == 0) {
+    if let Some(offset) = memchr::memchr(0, bytes) {
         return Err(DecodeError::Binary { offset });
     }
 
@@ -144,12 +144,67 @@ pub fn decode(bytes: &[u8], forced: Option<&'static Encoding>) -> Result<Decoded
     // ISO-2022-JP is pure 7-bit, so it never reaches this point; UTF-8 has
     // already been ruled out. Denying both keeps the guess honest.
     let mut detector = EncodingDetector::new(Iso2022JpDetection::Deny);
-    detector.feed(bytes, true);
+    detector.feed(&detection_sample(bytes), true);
     let encoding = detector.guess(None, Utf8Detection::Deny);
     Ok(decode_with(encoding, bytes, DecodeHow::Detected))
 }
 
 /// Decode `bytes` (BOM already removed) with `encoding`.
+/// How much of a legacy-encoded page the detector reads: enough for a
+/// confident guess (the detector is the slowest step per byte of husk).
+const DETECTION_SAMPLE: usize = 8 << 10;
+
+/// What the detector reads: the page's lines that hold non-ASCII bytes
+/// (ASCII alone tells nothing), up to about [`DETECTION_SAMPLE`] bytes,
+/// never ending inside a multi-byte character.
+fn detection_sample(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(DETECTION_SAMPLE + 256);
+    for line in bytes.split(|&b| b == b'\n') {
+        if line.is_ascii() {
+            continue;
+        }
+        let room = DETECTION_SAMPLE.saturating_sub(out.len());
+        if line.len() <= room {
+            out.extend_from_slice(line);
+            out.push(b'\n');
+            continue;
+        }
+        // Cut before a byte below 0x40 (space, digits, punctuation), which
+        // no legacy encoding uses inside a character (Shift_JIS, Big5 and
+        // GBK trail bytes start at 0x40); a line without one goes in whole.
+        let cut = line[..room]
+            .iter()
+            .rposition(|&b| b < 0x40)
+            .unwrap_or(line.len());
+        out.extend_from_slice(&line[..cut]);
+        break;
+    }
+    out
+}
+
+/// [`decode`] taking the bytes by value: a UTF-8 page, the usual case,
+/// becomes the text without a copy.
+pub fn decode_owned(
+    bytes: Vec<u8>,
+    forced: Option<&'static Encoding>,
+) -> Result<Decoded, DecodeError> {
+    if forced.is_some()
+        || Encoding::for_bom(&bytes).is_some()
+        || memchr::memchr(0, &bytes).is_some()
+    {
+        return decode(&bytes, forced);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Decoded {
+            text,
+            encoding: UTF_8,
+            how: DecodeHow::Utf8,
+            had_errors: false,
+        }),
+        Err(e) => decode(e.as_bytes(), forced),
+    }
+}
+
 fn decode_with(encoding: &'static Encoding, bytes: &[u8], how: DecodeHow) -> Decoded {
     // "Without BOM handling" because the BOM question is settled by the
     // caller: a forced encoding must not be silently swapped for another.

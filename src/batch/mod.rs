@@ -20,7 +20,7 @@ use encoding_rs::Encoding;
 use rayon::prelude::*;
 
 use crate::clean::{Cleaned, clean_at};
-use crate::decode::{DecodeError, decode};
+use crate::decode::{DecodeError, decode, decode_owned};
 use crate::output::shards::{Record, ShardWriter};
 use crate::output::{
     article_file_name, diff_file_name, write_atomic, write_atomic_with, write_unified_diff,
@@ -354,11 +354,10 @@ fn clean_bytes(
     if bytes.starts_with(b"WARC/") {
         return clean_warc(input, job, entry, payload, &bytes);
     }
-    let decoded = match decode(&bytes, opts.encoding) {
+    let decoded = match decode_owned(bytes, opts.encoding) {
         Ok(d) => d,
         Err(e @ DecodeError::Binary { .. }) => return Err((Status::SkippedBinary, e.to_string())),
     };
-    drop(bytes);
     entry.encoding = Some(decoded.encoding.name().to_string());
     if decoded.had_errors {
         entry.warning = Some(format!(

@@ -9,23 +9,16 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::with_capacity(text.len() / 40 + 1);
     let bytes = text.as_bytes();
     let mut start = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => {
-                out.push(trimmed(text, start..i));
-                start = i + 1;
-            }
-            b'\r' => {
-                out.push(trimmed(text, start..i));
-                if bytes.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-                start = i + 1;
-            }
-            _ => {}
+    for i in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+        if i < start {
+            // The `\n` of a `\r\n`, already taken with its `\r`.
+            continue;
         }
-        i += 1;
+        out.push(trimmed(text, start..i));
+        start = i + 1;
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            start += 1;
+        }
     }
     if start < bytes.len() {
         out.push(trimmed(text, start..bytes.len()));
@@ -34,6 +27,12 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
 }
 
 fn trimmed(text: &str, r: Range<usize>) -> Range<usize> {
+    let b = &text.as_bytes()[r.clone()];
+    // ASCII ends are the rule; anything else takes the Unicode trim.
+    let plain = |c: &u8| (b'!'..0x80).contains(c);
+    if b.first().is_some_and(plain) && b.last().is_some_and(plain) {
+        return r;
+    }
     let s = &text[r.clone()];
     let lead = s.len() - s.trim_start().len();
     let t = s.trim();
