@@ -100,12 +100,11 @@ fn is_stop_at(b: &[u8], from: usize, len: usize) -> bool {
     if (1..=7).contains(&len)
         && word[0].is_ascii_alphanumeric()
         && word[len - 1].is_ascii_alphanumeric()
+        && let Some(eight) = b.get(from..from + 8)
     {
-        if let Some(eight) = b.get(from..from + 8) {
-            let raw = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
-            let mask = (1u64 << (8 * len)) - 1;
-            return is_stop_key((raw | CASE) & mask);
-        }
+        let raw = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+        let mask = (1u64 << (8 * len)) - 1;
+        return is_stop_key((raw | CASE) & mask);
     }
     is_stop_bytes(word)
 }
