@@ -23,9 +23,9 @@ Locally:
 
 On a cluster (see the README, "Spark"):
 
-    spark-submit --master yarn --deploy-mode cluster \\
+    spark-submit --master yarn --deploy-mode client \\
         examples/spark_clean.py hdfs:///crawl/jsonl hdfs:///crawl/clean \\
-        --husk ./husk-x86_64-linux
+        --husk target/x86_64-unknown-linux-musl/release/husk
 
 The output folder is written with `saveAsTextFile` (`part-NNNNN` files of
 JSON lines); it must not exist yet.
@@ -46,7 +46,8 @@ def parse_args(argv):
     p.add_argument(
         "--husk",
         default="target/release/husk",
-        help="pipe mode: the husk binary to ship to the executors (built for their platform)",
+        help="pipe mode: the husk binary to ship to the executors (built for their platform): "
+        "a local path, or a URL (hdfs://, s3a://) the executors can fetch",
     )
     p.add_argument(
         "--husk-command",
@@ -64,23 +65,25 @@ def parse_args(argv):
         help="threads per task (default 1: Spark already runs one task per core)",
     )
     p.add_argument("--partitions", type=int, help="repartition the input into this many partitions")
-    p.add_argument("--master", help="Spark master (default: spark-submit's, else local[*])")
+    p.add_argument("--master", help="Spark master (default: spark-submit's --master, else local[*])")
     p.add_argument("--batch", type=int, default=1024, help="python mode: records cleaned per call")
     return p.parse_args(argv)
 
 
 def shipped(sc, path):
-    """Ships a local file to every executor; returns how tasks name it.
+    """Ships a file (a local path, or a URL such as hdfs:///tools/husk) to
+    every executor; returns how tasks name it.
 
     In local mode the executors are the driver, whose copy SparkFiles.get
     names. On a cluster, added files are fetched into each executor's
-    working directory, which is where `rdd.pipe` runs its command (and where
-    spark-submit --files puts files on YARN), so a relative name works.
+    working directory (and made executable), which is where `rdd.pipe`
+    runs its command, so a relative name works.
     """
     from pyspark import SparkFiles
 
-    sc.addFile(os.path.abspath(path))
-    name = os.path.basename(path)
+    url = "://" in path
+    sc.addFile(path if url else os.path.abspath(path))
+    name = os.path.basename(path.rstrip("/"))
     if sc.master.startswith("local"):
         return SparkFiles.get(name)
     return "./" + name
@@ -92,7 +95,7 @@ def pipe_mode(sc, lines, args):
     if args.husk_command:
         command = [args.husk_command]
     else:
-        if not os.path.isfile(args.husk):
+        if "://" not in args.husk and not os.path.isfile(args.husk):
             sys.exit(f"spark_clean: no husk binary at {args.husk} (cargo build --release)")
         command = [shipped(sc, args.husk)]
     command += ["stream", "-j", str(args.jobs), "--id-field", args.id_field, "--text-field", args.text_field]
@@ -102,13 +105,14 @@ def pipe_mode(sc, lines, args):
         command.append("--no-default-rules")
     # checkCode: a husk that exits non-zero fails the task (and Spark retries
     # it) instead of silently losing the partition's tail.
+    print(f"spark_clean: rdd.pipe({shlex.join(command)!r})", file=sys.stderr)
     return lines.pipe(shlex.join(command), checkCode=True)
 
 
 def python_mode(sc, lines, args):
-    rule_names = [os.path.basename(f) for f in args.rules]
+    rule_names = [os.path.basename(f.rstrip("/")) for f in args.rules]
     for f in args.rules:
-        sc.addFile(os.path.abspath(f))
+        sc.addFile(f if "://" in f else os.path.abspath(f))
     id_field, text_field, batch, jobs = args.id_field, args.text_field, args.batch, args.jobs
     no_defaults = args.no_default_rules
 
@@ -171,8 +175,6 @@ def main(argv=None):
     builder = SparkSession.builder.appName(f"husk-clean-{args.mode}")
     if args.master:
         builder = builder.master(args.master)
-    elif "SPARK_HOME" not in os.environ and "spark.master" not in os.environ.get("PYSPARK_SUBMIT_ARGS", ""):
-        builder = builder.master("local[*]")
     spark = builder.getOrCreate()
     sc = spark.sparkContext
     sc.setLogLevel("WARN")

@@ -46,7 +46,11 @@ if [ ! -d "$input" ]; then
 fi
 total=$(cat "$input"/*.jsonl | wc -l)
 reference=$work/reference-$records.jsonl
+start=$(date +%s.%N)
 "$husk" stream < <(cat "$input"/*.jsonl) > "$reference"
+end=$(date +%s.%N)
+awk -v n="$total" -v s="$start" -v e="$end" 'BEGIN {
+  printf "spark-smoke: husk stream alone (no Spark, all cores): %d records in %.1f s (%.0f records/s)\n", n, e - s, n / (e - s) }'
 
 # Executors run the venv's Python (it has pyspark and, for python mode, husk).
 export PYSPARK_PYTHON=$venv/bin/python PYSPARK_DRIVER_PYTHON=$venv/bin/python
