@@ -32,7 +32,7 @@ echo "wheel: ${wheels[0]##*/}"
 "$venv/bin/python" -m pip install --quiet --force-reinstall "${wheels[0]}"
 
 cargo build --quiet --bin husk
-export HUSK_BIN=$root/target/debug/husk
+export HUSK_BIN=${CARGO_TARGET_DIR:-$root/target}/debug/husk
 # Run from python/tests so `import husk` finds the installed wheel, never a
 # source folder.
 cd "$root/python/tests"

@@ -24,9 +24,13 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 
 
 def husk_bin():
-    candidates = [os.environ.get("HUSK_BIN"), ROOT / "target/debug/husk", ROOT / "target/release/husk"]
-    for c in candidates:
-        if c and pathlib.Path(c).is_file():
+    named = os.environ.get("HUSK_BIN")
+    if named:
+        if not pathlib.Path(named).is_file():
+            raise SystemExit(f"HUSK_BIN={named} is not a file")
+        return named
+    for c in (ROOT / "target/debug/husk", ROOT / "target/release/husk"):
+        if c.is_file():
             return str(c)
     return None
 
