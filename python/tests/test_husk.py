@@ -27,7 +27,7 @@ def husk_bin():
     named = os.environ.get("HUSK_BIN")
     if named:
         if not pathlib.Path(named).is_file():
-            raise SystemExit(f"HUSK_BIN={named} is not a file")
+            raise RuntimeError(f"HUSK_BIN={named} is not a file")
         return named
     for c in (ROOT / "target/debug/husk", ROOT / "target/release/husk"):
         if c.is_file():
