@@ -311,35 +311,37 @@ class Parallel(unittest.TestCase):
         well inside a clean call proves the GIL was free then (with the GIL
         held, the ticker could not run at all until clean returned).
         """
-        big = "\n".join(samples_pages())
-        # Grow the page until one clean takes about 0.3 s.
-        while True:
-            start = time.perf_counter()
-            husk.clean(big)
-            if time.perf_counter() - start > 0.3:
-                break
-            big = big + "\n" + big
-        for fn in (lambda: husk.clean(big), lambda: husk.clean_many([big])):
-            stamps = []
-            stop = threading.Event()
+        big = "\n".join(samples_pages() * 64)  # 2 MB
+        for fn in (husk.clean, lambda page: husk.clean_many([page])):
+            for _ in range(7):  # up to 128 MB
+                inside, took = self.ticks_inside(fn, big)
+                if took > 0.25:
+                    break
+                big = big + "\n" + big  # too quick to tell: a bigger page
+            self.assertGreater(took, 0.25)
+            self.assertGreaterEqual(len(inside), 5, f"ticker ran {len(inside)} times in {took:.2f}s")
 
-            def tick():
-                while not stop.is_set():
-                    stamps.append(time.perf_counter())
-                    time.sleep(0.001)
+    @staticmethod
+    def ticks_inside(fn, page):
+        """Stamps the ticker took well inside fn(page), and fn's duration."""
+        stamps = []
+        stop = threading.Event()
 
-            ticker = threading.Thread(target=tick)
-            ticker.start()
-            time.sleep(0.05)
-            start = time.perf_counter()
-            fn()
-            end = time.perf_counter()
-            stop.set()
-            ticker.join()
-            margin = 0.05
-            inside = [s for s in stamps if start + margin < s < end - margin]
-            self.assertGreater(end - start, 2 * margin + 0.05)
-            self.assertGreaterEqual(len(inside), 5, f"ticker ran {len(inside)} times in {end - start:.2f}s")
+        def tick():
+            while not stop.is_set():
+                stamps.append(time.perf_counter())
+                time.sleep(0.001)
+
+        ticker = threading.Thread(target=tick)
+        ticker.start()
+        time.sleep(0.05)
+        start = time.perf_counter()
+        fn(page)
+        end = time.perf_counter()
+        stop.set()
+        ticker.join()
+        margin = 0.05
+        return [s for s in stamps if start + margin < s < end - margin], end - start
 
 
 class Module(unittest.TestCase):
