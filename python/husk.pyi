@@ -7,15 +7,27 @@ Every function cleans with the GIL released; ``clean_many`` and
 
 import os
 from collections.abc import Sequence
-from typing import Optional, Union
+from typing import Optional, Union, final
+
+__all__ = [
+    "Article",
+    "Page",
+    "RuleError",
+    "Rules",
+    "clean",
+    "clean_many",
+    "clean_page",
+    "clean_pages",
+    "__version__",
+]
 
 __version__: str
 
-PageInput = Union[str, bytes]
+_PageInput = Union[str, bytes]
 """A page: ``str``, or ``bytes`` decoded as ``husk clean`` decodes a file
 (gzip/zstd expanded; BOM, then ``encoding``, then UTF-8, else detected)."""
 
-PathLike = Union[str, "os.PathLike[str]"]
+_PathLike = Union[str, "os.PathLike[str]"]
 
 class RuleError(ValueError):
     """Rule files that do not load.
@@ -28,6 +40,7 @@ class RuleError(ValueError):
     """One dict per problem: ``code``, ``file``, ``line``, ``column``
     (1-based), ``rule`` (the rule's id or None) and ``message``."""
 
+@final
 class Rules:
     """A compiled, immutable rule set; share one between threads and calls."""
 
@@ -36,7 +49,7 @@ class Rules:
         """The embedded default pack (compiled once per process)."""
 
     @staticmethod
-    def from_files(paths: Sequence[PathLike], defaults: bool = True) -> "Rules":
+    def from_files(paths: Sequence[_PathLike], defaults: bool = True) -> "Rules":
         """The default pack (unless ``defaults=False``) followed by rule
         files, as ``husk clean --rules FILE...`` loads them.
 
@@ -54,8 +67,9 @@ class Rules:
         """The loaded rules' ids, in precedence order."""
 
     def __len__(self) -> int: ...
-    def __contains__(self, id: str) -> bool: ...
+    def __contains__(self, id: str, /) -> bool: ...
 
+@final
 class Article:
     """One article cut out of a page."""
 
@@ -74,8 +88,9 @@ class Article:
         title, a blank line, the paragraphs separated by one blank line,
         one trailing newline. ``str(article)`` is the same."""
 
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
 
+@final
 class Page:
     """Everything cleaning one page gives."""
 
@@ -98,9 +113,9 @@ class Page:
     def __len__(self) -> int: ...
 
 def clean(
-    page: PageInput,
+    page: _PageInput,
     rules: Optional[Rules] = None,
-    path: Optional[PathLike] = None,
+    path: Optional[_PathLike] = None,
     encoding: Optional[str] = None,
 ) -> list[Article]:
     """Cleans one page into its articles (default rules unless ``rules``).
@@ -112,17 +127,17 @@ def clean(
     data."""
 
 def clean_page(
-    page: PageInput,
+    page: _PageInput,
     rules: Optional[Rules] = None,
-    path: Optional[PathLike] = None,
+    path: Optional[_PathLike] = None,
     encoding: Optional[str] = None,
 ) -> Page:
     """Like ``clean``, returning articles, drops per rule and encoding."""
 
 def clean_many(
-    pages: Sequence[PageInput],
+    pages: Sequence[_PageInput],
     rules: Optional[Rules] = None,
-    paths: Optional[Sequence[Optional[PathLike]]] = None,
+    paths: Optional[Sequence[Optional[_PathLike]]] = None,
     encoding: Optional[str] = None,
     threads: Optional[int] = None,
 ) -> list[list[Article]]:
@@ -132,9 +147,9 @@ def clean_many(
     index."""
 
 def clean_pages(
-    pages: Sequence[PageInput],
+    pages: Sequence[_PageInput],
     rules: Optional[Rules] = None,
-    paths: Optional[Sequence[Optional[PathLike]]] = None,
+    paths: Optional[Sequence[Optional[_PathLike]]] = None,
     encoding: Optional[str] = None,
     threads: Optional[int] = None,
 ) -> list[Page]:

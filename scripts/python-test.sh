@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Python package's full cycle, as CI runs it: a fresh virtualenv under
 # target/, maturin from PyPI, a release wheel of python/, that wheel
-# installed, then the tests in python/tests/ (unittest, no other packages).
+# installed, then the tests in python/tests/ (unittest) and mypy's stubtest
+# of the type stubs against the built module.
 #
 #   scripts/python-test.sh            # PYTHON=python3.12 to pick another interpreter
 #
@@ -37,3 +38,8 @@ export HUSK_BIN=${CARGO_TARGET_DIR:-$root/target}/debug/husk
 # source folder.
 cd "$root/python/tests"
 "$venv/bin/python" -m unittest discover -v -s . -p 'test_*.py'
+
+# The type stubs must match the module as built (names, signatures, final
+# classes): mypy's stubtest checks the installed wheel.
+"$venv/bin/python" -m pip install --quiet 'mypy>=1.10'
+"$venv/bin/python" -m mypy.stubtest husk --allowlist "$root/python/stubtest-allowlist.txt"
