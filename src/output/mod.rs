@@ -78,30 +78,37 @@ pub fn write_unified_diff(
 /// Writes `data` to `path` through a temporary file in the same folder and a
 /// rename, so readers never see a partial file.
 pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
-    write_atomic_with(path, |w| w.write_all(data))
+    // One write call: the content is already in memory.
+    with_temp_file(path, |f| f.write_all(data))
 }
 
-/// Like [`write_atomic`], with the content written by `fill`.
+/// Like [`write_atomic`], with the content written by `fill` (buffered).
 pub fn write_atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
+    with_temp_file(path, |f| {
+        let mut w = io::BufWriter::with_capacity(1 << 16, f);
+        fill(&mut w)?;
+        w.flush()
+    })
+}
+
+fn with_temp_file(path: &Path, fill: impl FnOnce(&mut fs::File) -> io::Result<()>) -> io::Result<()> {
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.husk-{}.tmp", std::process::id()));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let pid = PID.get_or_init(std::process::id);
+    let tmp = dir.join(format!(".{name}.husk-{pid}.tmp"));
     let result = (|| {
-        let mut f = io::BufWriter::with_capacity(1 << 16, fs::File::create(&tmp)?);
+        let mut f = fs::File::create(&tmp)?;
         // No fsync: the rename guards against interrupted runs, which is
         // what matters here; syncing every article would cost more than
         // cleaning it.
         fill(&mut f)?;
-        f.flush()?;
         drop(f);
         fs::rename(&tmp, path)
     })();
