@@ -455,6 +455,16 @@ fn clean_warc(
     Ok(false)
 }
 
+/// Writes an article file: rendered in memory and written at once, or for
+/// a huge article streamed, so it is not held twice.
+fn write_article(path: &Path, article: &crate::clean::Article) -> io::Result<()> {
+    if article.rendered_len() <= 1 << 20 {
+        write_atomic(path, article.render().as_bytes())
+    } else {
+        write_atomic_with(path, |w| article.write_to(w))
+    }
+}
+
 fn write_outputs(
     input: &Input,
     text: &str,
@@ -475,12 +485,11 @@ fn write_outputs(
         job.create_dir(&dir)?;
     }
     for (n, article) in cleaned.articles.iter().enumerate() {
-        let body = article.render();
-        entry.bytes_out += body.len() as u64;
+        entry.bytes_out += article.rendered_len() as u64;
         match opts.format {
             Format::Files => {
                 let name = article_file_name(&stem, n + 1);
-                write_atomic(&dir.join(&name), body.as_bytes())?;
+                write_article(&dir.join(&name), article)?;
                 entry.articles.push(ArticleEntry {
                     file: rel_dir.join(name).display().to_string(),
                     title: article.title.clone(),
@@ -489,7 +498,7 @@ fn write_outputs(
             }
             Format::Jsonl => payload.push(Payload {
                 title: article.title.clone(),
-                text: body,
+                text: article.render(),
                 source: None,
             }),
         }

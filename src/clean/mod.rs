@@ -102,8 +102,7 @@ impl Article {
     /// The article as husk writes it: title, blank line, paragraphs separated
     /// by one blank line, one trailing newline.
     pub fn render(&self) -> String {
-        let len = self.title.len() + self.paragraphs.iter().map(|p| p.len() + 2).sum::<usize>() + 2;
-        let mut out = String::with_capacity(len);
+        let mut out = String::with_capacity(self.rendered_len());
         out.push_str(&self.title);
         out.push('\n');
         for p in &self.paragraphs {
@@ -112,6 +111,24 @@ impl Article {
             out.push('\n');
         }
         out
+    }
+
+    /// The length in bytes of [`Article::render`]'s text.
+    pub fn rendered_len(&self) -> usize {
+        self.title.len() + 1 + self.paragraphs.iter().map(|p| p.len() + 2).sum::<usize>()
+    }
+
+    /// Writes [`Article::render`]'s text without building it, for articles
+    /// too large to copy once more.
+    pub fn write_to(&self, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+        w.write_all(self.title.as_bytes())?;
+        w.write_all(b"\n")?;
+        for p in &self.paragraphs {
+            w.write_all(b"\n")?;
+            w.write_all(p.as_bytes())?;
+            w.write_all(b"\n")?;
+        }
+        Ok(())
     }
 }
 

@@ -142,6 +142,16 @@ mod tests {
     }
 
     #[test]
+    fn streamed_articles_are_byte_for_byte_the_rendered_ones() {
+        for a in [article("T", &["a", "bé"]), article("Title", &[])] {
+            let mut streamed = Vec::new();
+            a.write_to(&mut streamed).unwrap();
+            assert_eq!(streamed, a.render().as_bytes());
+            assert_eq!(a.rendered_len(), streamed.len());
+        }
+    }
+
+    #[test]
     fn joined_articles_are_separated_by_a_form_feed_line() {
         let s = join_articles(
             &[article("A", &["x"]), article("B", &["y"])],
