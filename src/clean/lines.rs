@@ -49,16 +49,27 @@ pub struct MatchTable {
 
 impl MatchTable {
     pub fn build(text: &str, lines: &[Range<usize>], rules: &RuleSet) -> MatchTable {
+        let matcher = rules.matcher();
         let mut ids = Vec::new();
         let mut starts = Vec::with_capacity(lines.len() + 1);
-        let mut scratch = Vec::new();
-        let mut seen = rules.scratch();
+        let mut line_ids = Vec::new();
+        let mut scratch = matcher.scratch();
+        let page_hits = matcher.page_hits(text, lines);
+        let mut paged = page_hits.iter().peekable();
         starts.push(0);
-        for r in lines {
+        for (l, r) in lines.iter().enumerate() {
             if !r.is_empty() {
-                scratch.clear();
-                rules.matches_with(&text[r.clone()], &mut seen, &mut scratch);
-                ids.extend(scratch.iter().map(|&i| i as u32));
+                line_ids.clear();
+                matcher.matches_unpaged(&text[r.clone()], &mut scratch, &mut line_ids);
+                let before = line_ids.len();
+                while let Some(&(_, id)) = paged.next_if(|h| h.0 == l) {
+                    line_ids.push(id);
+                }
+                if line_ids.len() != before {
+                    line_ids.sort_unstable();
+                    line_ids.dedup();
+                }
+                ids.extend(line_ids.iter().map(|&i| i as u32));
             }
             starts.push(ids.len() as u32);
         }

@@ -94,7 +94,10 @@ pub fn write_atomic_with(
     })
 }
 
-fn with_temp_file(path: &Path, fill: impl FnOnce(&mut fs::File) -> io::Result<()>) -> io::Result<()> {
+fn with_temp_file(
+    path: &Path,
+    fill: impl FnOnce(&mut fs::File) -> io::Result<()>,
+) -> io::Result<()> {
     static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     let dir = path
         .parent()

@@ -12,6 +12,11 @@
 //! (memchr, Teddy) or, for a pattern anchored at the end, a reverse scan
 //! from the line's end.
 //!
+//! A floating alternative that can only match inside one line (no anchors,
+//! no class holding a newline, never empty) is better still searched once
+//! over the whole page: one prefilter pass instead of one per line, and
+//! only the lines it hits are checked.
+//!
 //! Before sorting, each pattern is cut into its top-level alternatives
 //! (a line matches a pattern when it matches any of them), and each
 //! alternative loses what cannot change whether a line matches: a leading
@@ -41,6 +46,9 @@ struct Groups {
     rev: Option<Group>,
     /// The rest, each its own regex, with the pattern id it belongs to.
     floating: Vec<(usize, Regex)>,
+    /// Floating alternatives searched over the whole page: (pattern id,
+    /// the page search, the per-line check).
+    paged: Vec<(usize, Regex, Regex)>,
     len: usize,
 }
 
@@ -90,7 +98,7 @@ impl Clone for Matcher {
 impl Matcher {
     pub fn new(patterns: &[String]) -> Result<Matcher, regex::Error> {
         let (mut fwd, mut rev) = ((Vec::new(), Vec::new()), (Vec::new(), Vec::new()));
-        let mut floating = Vec::new();
+        let (mut floating, mut paged) = (Vec::new(), Vec::new());
         for (id, p) in patterns.iter().enumerate() {
             for alt in alternatives(p)? {
                 let props = alt.properties();
@@ -103,6 +111,8 @@ impl Matcher {
                 } else if dfa_ok && props.look_set_suffix().contains(Look::End) {
                     rev.0.push(alt);
                     rev.1.push(id);
+                } else if stays_in_line(&alt) {
+                    paged.push((id, build(&alt)?, build(&alt)?));
                 } else {
                     floating.push((id, build(&alt)?));
                 }
@@ -112,6 +122,7 @@ impl Matcher {
             fwd: group(fwd, false)?,
             rev: group(rev, true)?,
             floating,
+            paged,
             len: patterns.len(),
         };
         Ok(Matcher::from_groups(Arc::new(groups)))
@@ -146,9 +157,51 @@ impl Matcher {
         }
     }
 
+    /// The (line, pattern id) pairs of the page-searched patterns, sorted:
+    /// each pattern is searched once over `text`, and a line it hits is
+    /// checked on its own (its range is trimmed, so a hit can reach past it).
+    pub fn page_hits(&self, text: &str, lines: &[std::ops::Range<usize>]) -> Vec<(usize, usize)> {
+        let mut hits = Vec::new();
+        for (id, page, line_re) in &self.groups.paged {
+            let mut last = usize::MAX;
+            for m in page.find_iter(text) {
+                // The line holding the match's last byte: the last one
+                // starting at or before it. (A match reaching into a line
+                // from its leading white space belongs to that line.)
+                let l = lines
+                    .partition_point(|r| r.start < m.end())
+                    .saturating_sub(1);
+                if l == last || l >= lines.len() {
+                    continue;
+                }
+                last = l;
+                if line_re.is_match(&text[lines[l].clone()]) {
+                    hits.push((l, *id));
+                }
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        hits
+    }
+
     /// Appends the ids of the patterns matching `line` to `out`, in
     /// increasing order and each once.
     pub fn matches_with(&self, line: &str, scratch: &mut Scratch<'_>, out: &mut Vec<usize>) {
+        let start = out.len();
+        self.matches_unpaged(line, scratch, out);
+        for (id, _, re) in &self.groups.paged {
+            if re.is_match(line) {
+                out.push(*id);
+            }
+        }
+        out[start..].sort_unstable();
+        dedup_tail(out, start);
+    }
+
+    /// [`Matcher::matches_with`] without the page-searched patterns, for a
+    /// caller that has their [`Matcher::page_hits`].
+    pub fn matches_unpaged(&self, line: &str, scratch: &mut Scratch<'_>, out: &mut Vec<usize>) {
         let start = out.len();
         let g = &*self.groups;
         let c = &mut *scratch.caches;
@@ -218,6 +271,31 @@ fn group(
         .build_from_nfa(nfa)
         .map_err(|e| err(&e))?;
     Ok(Some(Group { dfa, ids }))
+}
+
+/// Whether every match of `alt` lies inside one line and is not empty, so
+/// a search over the whole page finds the lines it matches: no anchors or
+/// other assertions, and no character class that holds a newline.
+fn stays_in_line(alt: &Hir) -> bool {
+    fn newline_free(h: &Hir) -> bool {
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => true,
+            HirKind::Literal(l) => !l.0.contains(&b'\n'),
+            HirKind::Class(regex_syntax::hir::Class::Unicode(c)) => !c
+                .ranges()
+                .iter()
+                .any(|r| r.start() <= '\n' && '\n' <= r.end()),
+            HirKind::Class(regex_syntax::hir::Class::Bytes(c)) => !c
+                .ranges()
+                .iter()
+                .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
+            HirKind::Repetition(r) => newline_free(&r.sub),
+            HirKind::Capture(c) => newline_free(&c.sub),
+            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().all(newline_free),
+        }
+    }
+    let props = alt.properties();
+    props.look_set().is_empty() && props.minimum_len().is_some_and(|n| n > 0) && newline_free(alt)
 }
 
 fn build(alt: &Hir) -> Result<Regex, regex::Error> {
@@ -351,6 +429,39 @@ mod tests {
         assert_eq!(ids(&m, "x"), vec![4]);
         assert_eq!(ids(&m, "by Ann/AP"), vec![4]);
         assert!(ids(&m, "nothing here").is_empty());
+    }
+
+    #[test]
+    fn page_searched_patterns_hit_the_same_lines_as_line_by_line() {
+        let pats = [
+            r"(?i)all rights reserved",
+            r"\s*foo",
+            r"ab|b",
+            r"^x",
+            r"z$",
+            r"[^q]+bar",
+            " foo",
+            "bar ",
+        ];
+        let m = matcher(&pats);
+        assert!(
+            !m.groups.paged.is_empty(),
+            "some patterns are searched by page"
+        );
+        let page =
+            "  foo\nALL RIGHTS RESERVED.\n\n   \nab ab\n x\nxz \n\r\nbar\nq\nqqbar\n\t foo bar  ";
+        let lines = crate::clean::lines::split(page);
+        let hits = m.page_hits(page, &lines);
+        let mut scratch = m.scratch();
+        for (l, r) in lines.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
+            let line = &page[r.clone()];
+            let mut got = Vec::new();
+            m.matches_unpaged(line, &mut scratch, &mut got);
+            got.extend(hits.iter().filter(|h| h.0 == l).map(|h| h.1));
+            got.sort_unstable();
+            got.dedup();
+            assert_eq!(got, ids(&m, line), "line {l}: {line:?}");
+        }
     }
 
     #[test]

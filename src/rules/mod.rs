@@ -208,6 +208,12 @@ impl RuleSet {
         self.set.matches_with(line, scratch, out);
     }
 
+    /// The matcher itself, for matching a whole page (see
+    /// [`Matcher::page_hits`]).
+    pub fn matcher(&self) -> &Matcher {
+        &self.set
+    }
+
     /// Scratch space for [`RuleSet::matches_with`].
     pub fn scratch(&self) -> matcher::Scratch<'_> {
         self.set.scratch()
