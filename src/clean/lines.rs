@@ -6,6 +6,16 @@ use crate::rules::{Pat, RuleSet};
 
 /// Byte ranges of each line's trimmed text. Handles `\n`, `\r\n` and lone `\r`.
 pub fn split(text: &str) -> Vec<Range<usize>> {
+    let mut out = split_raw(text);
+    for r in &mut out {
+        *r = trimmed(text, r.clone());
+    }
+    out
+}
+
+/// Byte ranges of each line, untrimmed, without its line break: the lines
+/// of [`split`], one for one.
+pub fn split_raw(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::with_capacity(text.len() / 40 + 1);
     let bytes = text.as_bytes();
     let mut start = 0;
@@ -14,14 +24,14 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
             // The `\n` of a `\r\n`, already taken with its `\r`.
             continue;
         }
-        out.push(trimmed(text, start..i));
+        out.push(start..i);
         start = i + 1;
         if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
             start += 1;
         }
     }
     if start < bytes.len() {
-        out.push(trimmed(text, start..bytes.len()));
+        out.push(start..bytes.len());
     }
     out
 }

@@ -2,13 +2,12 @@
 //! and the atomic file writes that keep an interrupted run from leaving
 //! half an article behind.
 
+mod diff;
 pub mod shards;
 
 use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
-
-use similar::TextDiff;
 
 use crate::clean::{Article, Cleaned};
 
@@ -59,20 +58,7 @@ pub fn write_unified_diff(
     page: &str,
     cleaned: &Cleaned,
 ) -> io::Result<()> {
-    let mut old = String::with_capacity(page.len());
-    for line in page.split_inclusive('\n') {
-        let line = line.trim_end_matches(['\n', '\r']);
-        for part in line.split('\r') {
-            old.push_str(part);
-            old.push('\n');
-        }
-    }
-    let new = join_articles(&cleaned.articles, "");
-    TextDiff::from_lines(&old, &new)
-        .unified_diff()
-        .context_radius(3)
-        .header(old_name, new_name)
-        .to_writer(w)
+    diff::write(w, old_name, new_name, page, cleaned)
 }
 
 /// Writes `data` to `path` through a temporary file in the same folder and a
