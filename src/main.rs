@@ -363,7 +363,7 @@ fn cmd_clean(args: CleanArgs) -> Result<ExitCode> {
             c.add(entry, progress.view);
         }
     };
-    let summary = pool.install(|| batch::run(&inputs, &rules, &opts, &mut on_done))?;
+    let summary = batch::run(&pool, &inputs, &rules, &opts, &mut on_done)?;
     bar.finish_and_clear();
     let wall = started.elapsed();
     if let (Some(path), Some(c)) = (&args.report, collector) {

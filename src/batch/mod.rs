@@ -153,9 +153,11 @@ pub struct Progress<'a> {
     pub view: Option<PageView>,
 }
 
-/// Cleans every input, recording each in `OUT/manifest.jsonl`. `on_done` is
-/// called on the calling thread for each input, in input order.
+/// Cleans every input on `pool`'s threads, recording each in
+/// `OUT/manifest.jsonl`. `on_done` is called on the calling thread for each
+/// input, in input order.
 pub fn run(
+    pool: &rayon::ThreadPool,
     inputs: &[Input],
     rules: &RuleSet,
     opts: &Options,
@@ -178,42 +180,69 @@ pub fn run(
         previous: &previous,
         dirs: Mutex::new(HashSet::new()),
     };
-    let chunk = rayon::current_num_threads() * 64;
-    for part in inputs.chunks(chunk) {
-        let done: Vec<Done> = part.par_iter().map(|input| process(input, &job)).collect();
-        for mut d in done {
-            if let Some(writer) = shards.as_mut() {
-                for (k, p) in d.payload.iter().enumerate() {
-                    let record = Record {
-                        source: p.source.as_deref().unwrap_or(&d.entry.path),
-                        article: k + 1,
-                        title: &p.title,
-                        text: &p.text,
-                        dropped: &d.entry.dropped,
-                    };
-                    let file = writer.write(&record)?;
-                    d.entry.articles.push(ArticleEntry {
-                        file,
-                        title: p.title.clone(),
-                        source: p.source.clone(),
-                    });
+    let chunk = pool.current_num_threads() * 64;
+    // The workers clean chunk k+1 while this thread records chunk k, in
+    // input order; the channel holds one chunk, so memory stays bounded.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
+    std::thread::scope(|scope| -> io::Result<()> {
+        let job = &job;
+        scope.spawn(move || {
+            for part in inputs.chunks(chunk) {
+                let done =
+                    pool.install(|| part.par_iter().map(|input| process(input, job)).collect());
+                if tx.send(done).is_err() {
+                    break; // recording failed: stop cleaning
                 }
             }
-            manifest.write(&d.entry)?;
-            summary.add(&d.entry, d.reused);
-            on_done(Progress {
-                entry: &d.entry,
-                reused: d.reused,
-                view: d.view,
-            });
+        });
+        for done in rx {
+            record_chunk(done, &mut manifest, shards.as_mut(), &mut summary, on_done)?;
         }
-        manifest.flush()?;
-    }
+        Ok(())
+    })?;
     if let Some(writer) = shards {
         writer.finish()?;
     }
     manifest.finish()?;
     Ok(summary)
+}
+
+/// Records a chunk of cleaned inputs, in order: shard records, manifest
+/// lines, summary and the caller's progress.
+fn record_chunk(
+    done: Vec<Done>,
+    manifest: &mut manifest::Writer,
+    mut shards: Option<&mut ShardWriter>,
+    summary: &mut Summary,
+    on_done: &mut dyn FnMut(Progress<'_>),
+) -> io::Result<()> {
+    for mut d in done {
+        if let Some(writer) = shards.as_deref_mut() {
+            for (k, p) in d.payload.iter().enumerate() {
+                let record = Record {
+                    source: p.source.as_deref().unwrap_or(&d.entry.path),
+                    article: k + 1,
+                    title: &p.title,
+                    text: &p.text,
+                    dropped: &d.entry.dropped,
+                };
+                let file = writer.write(&record)?;
+                d.entry.articles.push(ArticleEntry {
+                    file,
+                    title: p.title.clone(),
+                    source: p.source.clone(),
+                });
+            }
+        }
+        manifest.write(&d.entry)?;
+        summary.add(&d.entry, d.reused);
+        on_done(Progress {
+            entry: &d.entry,
+            reused: d.reused,
+            view: d.view,
+        });
+    }
+    manifest.flush()
 }
 
 /// Temporary files an interrupted run left behind (see [`write_atomic`]).
