@@ -302,15 +302,24 @@ fn cmd_clean(args: CleanArgs) -> Result<ExitCode> {
         vcs: args.include_vcs,
         follow: args.follow,
     };
-    let inputs = if stdin {
-        // Read by the batch itself when it comes to it; named `stdin.N.txt`.
-        vec![batch::Input {
-            path: PathBuf::from("-"),
-            stem: PathBuf::from("stdin"),
-            error: None,
-        }]
+    // Folders are walked twice: first to count and check the inputs before
+    // anything is written, then lazily as they are cleaned.
+    let walker = if stdin {
+        None
     } else {
-        batch::gather(&args.inputs, Some(&out), &walk)?
+        Some(batch::Walk::new(&args.inputs, Some(&out), &walk)?)
+    };
+    let (total, inputs): (usize, Box<dyn Iterator<Item = batch::Input> + Send>) = match &walker {
+        Some(w) => (w.count_checked()?, Box::new(w.inputs())),
+        // Read by the batch itself when it comes to it; named `stdin.N.txt`.
+        None => (
+            1,
+            Box::new(std::iter::once(batch::Input {
+                path: PathBuf::from("-"),
+                stem: PathBuf::from("stdin"),
+                error: None,
+            })),
+        ),
     };
     let non_empty = std::fs::read_dir(&out).is_ok_and(|mut d| d.next().is_some());
     if non_empty && !args.resume && !args.force {
@@ -345,7 +354,7 @@ fn cmd_clean(args: CleanArgs) -> Result<ExitCode> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.jobs.unwrap_or(0))
         .build()?;
-    let bar = progress_bar(inputs.len() as u64, args.quiet);
+    let bar = progress_bar(total as u64, args.quiet);
     let started = Instant::now();
     let mut on_done = |progress: Progress<'_>| {
         let entry = progress.entry;
@@ -363,7 +372,7 @@ fn cmd_clean(args: CleanArgs) -> Result<ExitCode> {
             c.add(entry, progress.view);
         }
     };
-    let summary = batch::run(&pool, &inputs, &rules, &opts, &mut on_done)?;
+    let summary = batch::run(&pool, inputs, &rules, &opts, &mut on_done)?;
     bar.finish_and_clear();
     let wall = started.elapsed();
     if let (Some(path), Some(c)) = (&args.report, collector) {

@@ -28,7 +28,7 @@ use crate::output::{
 use crate::report::PageView;
 use crate::rules::RuleSet;
 pub use manifest::{ArticleEntry, Entry, Status};
-pub use walk::{Input, InputError, WalkOptions, gather};
+pub use walk::{Input, InputError, Walk, WalkOptions, gather};
 
 /// How articles are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -158,7 +158,7 @@ pub struct Progress<'a> {
 /// input, in input order.
 pub fn run(
     pool: &rayon::ThreadPool,
-    inputs: &[Input],
+    inputs: impl Iterator<Item = Input> + Send,
     rules: &RuleSet,
     opts: &Options,
     on_done: &mut dyn FnMut(Progress<'_>),
@@ -187,7 +187,12 @@ pub fn run(
     std::thread::scope(|scope| -> io::Result<()> {
         let job = &job;
         scope.spawn(move || {
-            for part in inputs.chunks(chunk) {
+            let mut inputs = inputs;
+            loop {
+                let part: Vec<Input> = inputs.by_ref().take(chunk).collect();
+                if part.is_empty() {
+                    break;
+                }
                 let done =
                     pool.install(|| part.par_iter().map(|input| process(input, job)).collect());
                 if tx.send(done).is_err() {

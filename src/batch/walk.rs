@@ -2,7 +2,7 @@
 //! sorted order, with include/exclude globs, hidden and VCS folders skipped
 //! unless asked, and links followed only on request (with loop detection).
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
@@ -83,44 +83,81 @@ fn glob_set(globs: &[String]) -> Result<Option<GlobSet>, InputError> {
     })
 }
 
-/// Expands files and folders into inputs. `out` is refused when it lies
-/// inside a walked folder: its outputs would be read back as inputs.
-pub fn gather(
-    args: &[PathBuf],
-    out: Option<&Path>,
-    opts: &WalkOptions,
-) -> Result<Vec<Input>, InputError> {
-    let include = glob_set(&opts.globs)?;
-    let exclude = glob_set(&opts.excludes)?;
-    let out_abs = out.map(absolute);
-    let mut inputs = Vec::new();
-    for arg in args {
-        let meta = fs::metadata(arg).map_err(|source| InputError::Io {
-            path: arg.clone(),
-            source,
-        })?;
-        if !meta.is_dir() {
-            inputs.push(Input {
+/// Files and folders to clean, walked lazily: inputs come out one at a
+/// time in a fixed order, so a run over millions of files holds only the
+/// ones being cleaned. `out` is refused when it lies inside a walked
+/// folder: its outputs would be read back as inputs.
+pub struct Walk<'a> {
+    args: &'a [PathBuf],
+    opts: &'a WalkOptions,
+    include: Option<GlobSet>,
+    exclude: Option<GlobSet>,
+    /// Which arguments are folders.
+    dirs: Vec<bool>,
+}
+
+impl<'a> Walk<'a> {
+    pub fn new(
+        args: &'a [PathBuf],
+        out: Option<&Path>,
+        opts: &'a WalkOptions,
+    ) -> Result<Walk<'a>, InputError> {
+        let include = glob_set(&opts.globs)?;
+        let exclude = glob_set(&opts.excludes)?;
+        let out_abs = out.map(absolute);
+        let mut dirs = Vec::with_capacity(args.len());
+        for arg in args {
+            let meta = fs::metadata(arg).map_err(|source| InputError::Io {
                 path: arg.clone(),
-                stem: PathBuf::from(stem_of(arg)),
-                error: None,
-            });
-            continue;
-        }
-        if let Some(out) = &out_abs {
-            let input = absolute(arg);
-            if out.starts_with(&input) {
-                return Err(InputError::OutInsideInput {
-                    out: out.clone(),
-                    input,
-                });
+                source,
+            })?;
+            if meta.is_dir()
+                && let Some(out) = &out_abs
+            {
+                let input = absolute(arg);
+                if out.starts_with(&input) {
+                    return Err(InputError::OutInsideInput {
+                        out: out.clone(),
+                        input,
+                    });
+                }
             }
+            dirs.push(meta.is_dir());
         }
-        let walk = WalkDir::new(arg)
+        Ok(Walk {
+            args,
+            opts,
+            include,
+            exclude,
+            dirs,
+        })
+    }
+
+    /// The inputs, in order: arguments as given, each folder walked in
+    /// sorted order.
+    pub fn inputs(&self) -> impl Iterator<Item = Input> + Send + '_ {
+        self.args.iter().zip(&self.dirs).flat_map(
+            move |(arg, &dir)| -> Box<dyn Iterator<Item = Input> + Send + '_> {
+                if dir {
+                    Box::new(self.walk_dir(arg))
+                } else {
+                    Box::new(std::iter::once(Input {
+                        path: arg.clone(),
+                        stem: PathBuf::from(stem_of(arg)),
+                        error: None,
+                    }))
+                }
+            },
+        )
+    }
+
+    fn walk_dir(&self, arg: &'a PathBuf) -> impl Iterator<Item = Input> + Send + '_ {
+        let (opts, exclude) = (self.opts, self.exclude.as_ref());
+        WalkDir::new(arg)
             .follow_links(opts.follow)
             .sort_by_file_name()
             .into_iter()
-            .filter_entry(|e| {
+            .filter_entry(move |e| {
                 if e.depth() == 0 {
                     return true;
                 }
@@ -128,25 +165,22 @@ pub fn gather(
                 let rel = e.path().strip_prefix(arg).unwrap_or(e.path());
                 let vcs = e.file_type().is_dir() && VCS_DIRS.contains(&name.as_ref());
                 let hidden_ok = opts.hidden || vcs || !name.starts_with('.');
-                (!vcs || opts.vcs)
-                    && hidden_ok
-                    && !exclude.as_ref().is_some_and(|x| x.is_match(rel))
-            });
-        for entry in walk {
-            match entry {
+                (!vcs || opts.vcs) && hidden_ok && !exclude.is_some_and(|x| x.is_match(rel))
+            })
+            .filter_map(move |entry| match entry {
                 Ok(entry) => {
                     if !entry.file_type().is_file() {
-                        continue;
+                        return None;
                     }
                     let rel = entry.path().strip_prefix(arg).unwrap_or(entry.path());
-                    if include.as_ref().is_some_and(|g| !g.is_match(rel)) {
-                        continue;
+                    if self.include.as_ref().is_some_and(|g| !g.is_match(rel)) {
+                        return None;
                     }
-                    inputs.push(Input {
+                    Some(Input {
                         path: entry.path().to_path_buf(),
                         stem: rel.parent().unwrap_or(Path::new("")).join(stem_of(rel)),
                         error: None,
-                    });
+                    })
                 }
                 // An unreadable folder or a link loop: report it, keep walking.
                 Err(e) => {
@@ -159,26 +193,58 @@ pub fn gather(
                             .io_error()
                             .map_or_else(|| e.to_string(), ToString::to_string),
                     };
-                    inputs.push(Input {
+                    Some(Input {
                         path,
                         stem,
                         error: Some(error),
-                    });
+                    })
                 }
+            })
+    }
+
+    /// Walks once to count the inputs and to refuse two that would write
+    /// the same outputs, before anything is written. Only a 64-bit hash of
+    /// each output stem is kept; a repeated hash is confirmed by a second
+    /// walk, which finds the first input with that stem.
+    pub fn count_checked(&self) -> Result<usize, InputError> {
+        let mut seen: HashSet<u64> = HashSet::new();
+        let mut n = 0;
+        for input in self.inputs() {
+            n += 1;
+            if input.error.is_some() || seen.insert(stem_hash(&input.stem)) {
+                continue;
+            }
+            let first = self
+                .inputs()
+                .find(|i| i.error.is_none() && i.stem == input.stem)
+                .expect("the input itself has this stem");
+            if first.path != input.path {
+                return Err(InputError::Collision {
+                    first: first.path,
+                    second: input.path,
+                    stem: input.stem,
+                });
             }
         }
+        Ok(n)
     }
-    let mut seen: HashMap<&Path, &Path> = HashMap::new();
-    for input in inputs.iter().filter(|i| i.error.is_none()) {
-        if let Some(first) = seen.insert(&input.stem, &input.path) {
-            return Err(InputError::Collision {
-                first: first.to_path_buf(),
-                second: input.path.clone(),
-                stem: input.stem.clone(),
-            });
-        }
-    }
-    Ok(inputs)
+}
+
+fn stem_hash(stem: &Path) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(stem)
+}
+
+/// Every input at once, checked: for callers that want them all (samples,
+/// lint and learn corpora); `husk clean` streams through a [`Walk`].
+pub fn gather(
+    args: &[PathBuf],
+    out: Option<&Path>,
+    opts: &WalkOptions,
+) -> Result<Vec<Input>, InputError> {
+    let walk = Walk::new(args, out, opts)?;
+    walk.count_checked()?;
+    Ok(walk.inputs().collect())
 }
 
 /// A file name without its last extension (`a.b.txt` → `a.b`), and
