@@ -30,7 +30,7 @@ times="$runs/times"
 : > "$times"
 timed() { # NAME COMMAND...
   local name=$1; shift
-  /usr/bin/time -f "%e %M" -o "$runs/t" "$@" > /dev/null 2> "$runs/stderr" || {
+  /usr/bin/time -f "%e %M %U %S" -o "$runs/t" "$@" > /dev/null 2> "$runs/stderr" || {
     echo "bench: $name failed:" >&2; cat "$runs/stderr" >&2; exit 1; }
   echo "$name $(cat "$runs/t")" >> "$times"
 }
@@ -43,13 +43,19 @@ done
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 floor=$(awk '$1=="floor"{print $2}' "$times" | median)
 printf '\n%s pages (%s files, %.1f MB), %s threads, %s rounds, medians:\n\n' "$PAGES" "$files" "$(echo "$bytes / 1000000" | bc -l)" "$JOBS" "$ROUNDS"
-printf '| %-22s | %8s | %8s | %9s | %12s | %8s |\n' command "wall s" "MB/s" "files/s" "peak RSS MB" "× floor"
-printf '|%s|%s|%s|%s|%s|%s|\n' ------------------------ ---------- ---------- ----------- -------------- ----------
+printf '| %-22s | %8s | %8s | %9s | %12s | %8s | %8s | %8s |\n' command "wall s" "MB/s" "files/s" "peak RSS MB" "× floor" "user s" "sys s"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------------ ---------- ---------- ----------- -------------- ---------- ---------- ----------
 for name in floor clean diff; do
   secs=$(awk -v n=$name '$1==n{print $2}' "$times" | median)
   rss=$(awk -v n=$name '$1==n{print $3}' "$times" | median)
+  usr=$(awk -v n=$name '$1==n{print $4}' "$times" | median)
+  sys=$(awk -v n=$name '$1==n{print $5}' "$times" | median)
   label=$name; [ "$name" = floor ] && label="copy floor"; [ "$name" = clean ] && label="husk clean"; [ "$name" = diff ] && label="husk clean --diff"
-  awk -v l="$label" -v s="$secs" -v r="$rss" -v b="$bytes" -v f="$files" -v fl="$floor" 'BEGIN {
-    printf "| %-22s | %8.2f | %8.1f | %9.0f | %12.1f | %8.2f |\n", l, s, b/1e6/s, f/s, r/1024, s/fl }'
+  awk -v l="$label" -v s="$secs" -v r="$rss" -v b="$bytes" -v f="$files" -v fl="$floor" -v u="$usr" -v y="$sys" 'BEGIN {
+    printf "| %-22s | %8.2f | %8.1f | %9.0f | %12.1f | %8.2f | %8.2f | %8.2f |\n", l, s, b/1e6/s, f/s, r/1024, s/fl, u, y }'
 done
+# Freed inodes stay "recently deleted" for minutes and slow down creating
+# files on ext4: a run started right after this one finds a slower floor.
+echo
+echo "bench: removing $runs; let the file system settle a few minutes before the next run"
 rm -rf "$runs"
