@@ -195,8 +195,10 @@ impl Matcher {
                 out.push(*id);
             }
         }
-        out[start..].sort_unstable();
-        dedup_tail(out, start);
+        if out.len() - start > 1 {
+            out[start..].sort_unstable();
+            dedup_tail(out, start);
+        }
     }
 
     /// [`Matcher::matches_with`] without the page-searched patterns, for a
@@ -214,7 +216,10 @@ impl Matcher {
                 .dfa
                 .try_which_overlapping_matches(cache, &input, &mut c.set)
                 .is_ok()
+                && !c.set.is_empty()
             {
+                // Iterating the set visits every slot: skip it for the
+                // many lines nothing matched.
                 out.extend(c.set.iter().map(|p| fwd.ids[p.as_usize()]));
             }
         }
@@ -239,8 +244,10 @@ impl Matcher {
                 out.push(*id);
             }
         }
-        out[start..].sort_unstable();
-        dedup_tail(out, start);
+        if out.len() - start > 1 {
+            out[start..].sort_unstable();
+            dedup_tail(out, start);
+        }
     }
 }
 
