@@ -463,13 +463,12 @@ fn clean_warc(
                 .or_default() += n;
         }
         for (n, article) in cleaned.articles.iter().enumerate() {
-            let body = article.render();
-            entry.bytes_out += body.len() as u64;
+            entry.bytes_out += article.rendered_len() as u64;
             match opts.format {
                 Format::Files => {
                     job.create_dir(&dir).map_err(write_error)?;
                     let name = format!("{record_no}.{}.txt", n + 1);
-                    write_atomic(&dir.join(&name), body.as_bytes()).map_err(write_error)?;
+                    write_article(&dir.join(&name), article).map_err(write_error)?;
                     entry.articles.push(ArticleEntry {
                         file: input.stem.join(name).display().to_string(),
                         title: article.title.clone(),
@@ -478,7 +477,7 @@ fn clean_warc(
                 }
                 Format::Jsonl => payload.push(Payload {
                     title: article.title.clone(),
-                    text: body,
+                    text: article.render(),
                     source: url.clone(),
                 }),
             }

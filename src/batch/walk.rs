@@ -178,7 +178,7 @@ impl<'a> Walk<'a> {
                     }
                     Some(Input {
                         path: entry.path().to_path_buf(),
-                        stem: rel.parent().unwrap_or(Path::new("")).join(stem_of(rel)),
+                        stem: out_stem(rel),
                         error: None,
                     })
                 }
@@ -186,7 +186,7 @@ impl<'a> Walk<'a> {
                 Err(e) => {
                     let path = e.path().map_or_else(|| arg.clone(), Path::to_path_buf);
                     let rel = path.strip_prefix(arg).unwrap_or(&path).to_path_buf();
-                    let stem = rel.parent().unwrap_or(Path::new("")).join(stem_of(&rel));
+                    let stem = out_stem(&rel);
                     let error = match e.loop_ancestor() {
                         Some(a) => format!("link loop back to {}", a.display()),
                         None => e
@@ -245,6 +245,12 @@ pub fn gather(
     let walk = Walk::new(args, out, opts)?;
     walk.count_checked()?;
     Ok(walk.inputs().collect())
+}
+
+/// Where a walked file's outputs go, relative to OUT: its folders inside
+/// the walked folder, then its stem.
+fn out_stem(rel: &Path) -> PathBuf {
+    rel.parent().unwrap_or(Path::new("")).join(stem_of(rel))
 }
 
 /// A file name without its last extension (`a.b.txt` → `a.b`), and

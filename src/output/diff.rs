@@ -13,9 +13,11 @@ use crate::clean::lines::split_raw;
 /// Lines of context around each change, as `diff -u`.
 const CONTEXT: usize = 3;
 
-/// Writes the diff from `page` (line ends normalised to `\n`) to its
-/// articles joined by a blank line; nothing when they are the same.
-pub fn write(
+/// [`unified_diff`](super::unified_diff) written straight to `w`, without
+/// holding the whole diff in memory (a page can be tens of MB): from `page`
+/// (line ends normalised to `\n`) to its articles joined by a blank line;
+/// nothing when they are the same.
+pub fn write_unified_diff(
     w: &mut dyn Write,
     old_name: &str,
     new_name: &str,
@@ -207,7 +209,7 @@ mod tests {
         for page in pages {
             let cleaned = clean(&page, &rules);
             let mut d = Vec::new();
-            write(&mut d, "a", "b", &page, &cleaned).unwrap();
+            write_unified_diff(&mut d, "a", "b", &page, &cleaned).unwrap();
             let d = String::from_utf8(d).unwrap();
             let normalised: String = split_raw(&page)
                 .into_iter()

@@ -3,6 +3,7 @@
 //! half an article behind.
 
 mod diff;
+pub use diff::write_unified_diff;
 pub mod shards;
 
 use std::fs;
@@ -47,18 +48,6 @@ pub fn unified_diff(old_name: &str, new_name: &str, page: &str, cleaned: &Cleane
     let mut out = Vec::new();
     write_unified_diff(&mut out, old_name, new_name, page, cleaned).expect("writing to memory");
     String::from_utf8(out).expect("both sides are UTF-8")
-}
-
-/// [`unified_diff`] written straight to `w`, without holding the whole
-/// diff in memory (a page can be tens of MB).
-pub fn write_unified_diff(
-    w: &mut dyn Write,
-    old_name: &str,
-    new_name: &str,
-    page: &str,
-    cleaned: &Cleaned,
-) -> io::Result<()> {
-    diff::write(w, old_name, new_name, page, cleaned)
 }
 
 /// Writes `data` to `path` through a temporary file in the same folder and a

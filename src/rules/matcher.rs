@@ -1,28 +1,23 @@
 //! Matching every pattern against a line, fast.
 //!
-//! Patterns come in two shapes with very different costs. A pattern
-//! anchored at the line's start (`^Advertisement$`) is decided within a
-//! few bytes of most lines: all of those go into one multi-pattern regex
-//! whose lazy DFA stops as soon as every pattern is dead, so a long
-//! paragraph costs a handful of steps. A floating pattern (`©…$`,
-//! `via Getty Images`) must look at the whole line; mixed into that regex
-//! it would keep the DFA running over every byte of every paragraph with
-//! all patterns' states at once. Each floating pattern is compiled on its
-//! own instead, where the engine skips most lines with a literal prefilter
-//! (memchr, Teddy) or, for a pattern anchored at the end, a reverse scan
-//! from the line's end.
+//! Each pattern is cut into its top-level alternatives (a line matches a
+//! pattern when it matches any of them), and each alternative loses what
+//! cannot change whether a line matches: a leading `^.*` and a trailing
+//! `.*` or `.*$`. Each alternative then goes where it costs least:
 //!
-//! A floating alternative that can only match inside one line (no anchors,
-//! no class holding a newline, never empty) is better still searched once
-//! over the whole page: one prefilter pass instead of one per line, and
-//! only the lines it hits are checked.
+//! - anchored at the line's start (`^Advertisement$`): one lazy DFA for all
+//!   of them, run anchored from the start, which stops as soon as every
+//!   alternative is dead, so a long paragraph costs a handful of steps;
+//! - anchored at the end only (`\[…/Reuters\]$`): one lazy DFA of the
+//!   reversed alternatives, run backwards from the line's end;
+//! - floating and unable to leave a line (no anchors, no class holding a
+//!   newline, never empty; `(?i)all rights reserved`): searched once over
+//!   the whole page with its literal prefilter, and only the lines it hits
+//!   are checked;
+//! - any other floating one: its own regex, tried on each line.
 //!
-//! Before sorting, each pattern is cut into its top-level alternatives
-//! (a line matches a pattern when it matches any of them), and each
-//! alternative loses what cannot change whether a line matches: a leading
-//! `^.*` and a trailing `.*` or `.*$`. So `^.*said:$` floats and ends
-//! anchored, and `^copyright .*$` stays anchored and stops after its
-//! prefix.
+//! Mixing floating alternatives into the anchored DFA would keep it running
+//! over every byte of every paragraph with all patterns' states at once.
 
 use std::sync::Arc;
 
@@ -46,9 +41,9 @@ struct Groups {
     rev: Option<Group>,
     /// The rest, each its own regex, with the pattern id it belongs to.
     floating: Vec<(usize, Regex)>,
-    /// Floating alternatives searched over the whole page: (pattern id,
-    /// the page search, the per-line check).
-    paged: Vec<(usize, Regex, Regex)>,
+    /// Floating alternatives searched over the whole page, with their
+    /// pattern ids.
+    paged: Vec<(usize, Regex)>,
     len: usize,
 }
 
@@ -112,7 +107,7 @@ impl Matcher {
                     rev.0.push(alt);
                     rev.1.push(id);
                 } else if stays_in_line(&alt) {
-                    paged.push((id, build(&alt)?, build(&alt)?));
+                    paged.push((id, build(&alt)?));
                 } else {
                     floating.push((id, build(&alt)?));
                 }
@@ -162,9 +157,9 @@ impl Matcher {
     /// checked on its own (its range is trimmed, so a hit can reach past it).
     pub fn page_hits(&self, text: &str, lines: &[std::ops::Range<usize>]) -> Vec<(usize, usize)> {
         let mut hits = Vec::new();
-        for (id, page, line_re) in &self.groups.paged {
+        for (id, re) in &self.groups.paged {
             let mut last = usize::MAX;
-            for m in page.find_iter(text) {
+            for m in re.find_iter(text) {
                 // The line holding the match's last byte: the last one
                 // starting at or before it. (A match reaching into a line
                 // from its leading white space belongs to that line.)
@@ -175,7 +170,7 @@ impl Matcher {
                     continue;
                 }
                 last = l;
-                if line_re.is_match(&text[lines[l].clone()]) {
+                if re.is_match(&text[lines[l].clone()]) {
                     hits.push((l, *id));
                 }
             }
@@ -190,15 +185,12 @@ impl Matcher {
     pub fn matches_with(&self, line: &str, scratch: &mut Scratch<'_>, out: &mut Vec<usize>) {
         let start = out.len();
         self.matches_unpaged(line, scratch, out);
-        for (id, _, re) in &self.groups.paged {
+        for (id, re) in &self.groups.paged {
             if re.is_match(line) {
                 out.push(*id);
             }
         }
-        if out.len() - start > 1 {
-            out[start..].sort_unstable();
-            dedup_tail(out, start);
-        }
+        sort_dedup_tail(out, start);
     }
 
     /// [`Matcher::matches_with`] without the page-searched patterns, for a
@@ -244,10 +236,7 @@ impl Matcher {
                 out.push(*id);
             }
         }
-        if out.len() - start > 1 {
-            out[start..].sort_unstable();
-            dedup_tail(out, start);
-        }
+        sort_dedup_tail(out, start);
     }
 }
 
@@ -316,7 +305,13 @@ fn build(alt: &Hir) -> Result<Regex, regex::Error> {
         .map_err(|e| regex::Error::Syntax(e.to_string()))
 }
 
-fn dedup_tail(out: &mut Vec<usize>, start: usize) {
+/// Sorts `out[start..]` and drops repeats in it (an id can come from two
+/// alternatives of one pattern).
+fn sort_dedup_tail(out: &mut Vec<usize>, start: usize) {
+    if out.len() - start < 2 {
+        return;
+    }
+    out[start..].sort_unstable();
     let mut w = start;
     for r in start..out.len() {
         if w == start || out[w - 1] != out[r] {
@@ -329,7 +324,7 @@ fn dedup_tail(out: &mut Vec<usize>, start: usize) {
 
 /// The pattern's top-level alternatives, each without a leading `^.*` or
 /// a trailing `.*`/`.*$`: the same lines match.
-pub fn alternatives(pattern: &str) -> Result<Vec<Hir>, regex::Error> {
+fn alternatives(pattern: &str) -> Result<Vec<Hir>, regex::Error> {
     let hir = regex_syntax::parse(pattern).map_err(|e| regex::Error::Syntax(e.to_string()))?;
     let alts = match hir.into_kind() {
         HirKind::Alternation(alts) => alts,

@@ -193,30 +193,13 @@ impl RuleSet {
 
     /// Appends the ids of every pattern matching `line` to `out`.
     pub fn matches_into(&self, line: &str, out: &mut Vec<usize>) {
-        let mut seen = self.set.scratch();
-        self.matches_with(line, &mut seen, out);
-    }
-
-    /// Like [`RuleSet::matches_into`] with a caller's scratch buffer (from
-    /// [`RuleSet::scratch`]): no allocation per line.
-    pub fn matches_with(
-        &self,
-        line: &str,
-        scratch: &mut matcher::Scratch<'_>,
-        out: &mut Vec<usize>,
-    ) {
-        self.set.matches_with(line, scratch, out);
+        self.set.matches_with(line, &mut self.set.scratch(), out);
     }
 
     /// The matcher itself, for matching a whole page (see
-    /// [`Matcher::page_hits`]).
+    /// [`Matcher::page_hits`] and [`Matcher::matches_unpaged`]).
     pub fn matcher(&self) -> &Matcher {
         &self.set
-    }
-
-    /// Scratch space for [`RuleSet::matches_with`].
-    pub fn scratch(&self) -> matcher::Scratch<'_> {
-        self.set.scratch()
     }
 
     /// The compiled regex of a rewrite pattern.

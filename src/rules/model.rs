@@ -189,7 +189,7 @@ impl Kind {
     }
 
     /// Every pattern of the rule, for assigning set ids.
-    pub fn pats_mut(&mut self) -> Vec<&mut Pat> {
+    pub(crate) fn pats_mut(&mut self) -> Vec<&mut Pat> {
         match self {
             Kind::Line { pattern } | Kind::Rewrite { pattern, .. } => vec![pattern],
             Kind::Block(b) => {
