@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use crate::clean::lines::MatchTable;
-use crate::rules::{Boundary, BoundaryLine, Kind, RuleSet};
+use crate::rules::{Boundary, BoundaryLine, Kind, Pat, RuleSet};
 
 /// One boundary found on a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,12 +38,14 @@ pub fn find(
         return found;
     }
     let nonblank: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].is_empty()).collect();
+    let line_hit = |l: usize, pat: &Pat| rules.hit(table, l, &text[lines[l].clone()], pat);
+    let mut got = Vec::new();
     let mut k = 0;
     while k < nonblank.len() {
         let hit = boundaries.iter().find_map(|&(rule, b)| {
-            match_at(text, lines, table, b, &nonblank[k..]).map(|(header, title)| Found {
+            match_at(text, lines, &line_hit, b, &nonblank[k..], &mut got).map(|title| Found {
                 rule,
-                header,
+                header: got.iter().flatten().copied().collect(),
                 title,
             })
         });
@@ -62,22 +64,35 @@ pub fn find(
     found
 }
 
-/// Matches `b` starting at the first of `candidates` (non-blank line indices).
+/// Matches `b` starting at the first of `candidates` (non-blank line
+/// indices); on success `got` holds the input line each pattern line
+/// matched (None for a skipped optional line) and the title's line is
+/// returned.
 fn match_at(
     text: &str,
     lines: &[Range<usize>],
-    table: &MatchTable,
+    hit: &impl Fn(usize, &Pat) -> bool,
     b: &Boundary,
     candidates: &[usize],
-) -> Option<(Vec<usize>, usize)> {
-    // Which input line each pattern line matched; None for a skipped optional line.
-    let mut got: Vec<Option<usize>> = Vec::with_capacity(b.lines.len());
+    got: &mut Vec<Option<usize>>,
+) -> Option<usize> {
+    // The key line first: it sits at a fixed offset, and it alone is in
+    // the every-line pass (see `Boundary::key_line`).
+    if let Some(key) = b.key {
+        let BoundaryLine::Pattern { pattern, .. } = &b.lines[key] else {
+            unreachable!("a key is a pattern line");
+        };
+        if !candidates.get(key).is_some_and(|&l| hit(l, pattern)) {
+            return None;
+        }
+    }
+    got.clear();
     let mut next = 0;
     for pl in &b.lines {
         let line = candidates.get(next).copied();
         let ok = match (pl, line) {
             (_, None) => false,
-            (BoundaryLine::Pattern { pattern, .. }, Some(l)) => table.hit(l, pattern),
+            (BoundaryLine::Pattern { pattern, .. }, Some(l)) => hit(l, pattern),
             (BoundaryLine::SameAs(n), Some(l)) => {
                 got[n - 1].is_some_and(|m| text[lines[m].clone()] == text[lines[l].clone()])
             }
@@ -91,6 +106,5 @@ fn match_at(
             return None;
         }
     }
-    let title = got[b.title - 1]?;
-    Some((got.into_iter().flatten().collect(), title))
+    got[b.title - 1]
 }

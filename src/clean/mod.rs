@@ -21,7 +21,7 @@ mod zones;
 use std::collections::VecDeque;
 use std::ops::Range;
 
-use crate::rules::{Block, BlockEnd, Kind, MirrorMode, RuleSet, Zone};
+use crate::rules::{Block, BlockEnd, Kind, MirrorMode, Pat, RuleSet, Zone};
 use crate::split;
 use lines::MatchTable;
 
@@ -268,6 +268,11 @@ impl<'a> Engine<'a> {
         self.active.as_ref().is_none_or(|a| a[rule])
     }
 
+    /// Whether `pat` matches line `i` (see [`RuleSet::hit`]).
+    fn hit(&self, i: usize, pat: &Pat) -> bool {
+        self.rules.hit(self.table, i, self.line(i), pat)
+    }
+
     /// A line's text; borrowed from the page, not from the engine.
     fn line(&self, i: usize) -> &'a str {
         &self.text[self.lines[i].clone()]
@@ -418,10 +423,7 @@ impl<'a> Engine<'a> {
                 Verdict::Title { .. } | Verdict::Boundary { .. } => break,
                 _ => {}
             }
-            if b.before_pattern
-                .as_ref()
-                .is_some_and(|p| !self.table.hit(j, p))
-            {
+            if b.before_pattern.as_ref().is_some_and(|p| !self.hit(j, p)) {
                 break;
             }
             if self.verdicts[j] == Verdict::Kept {
@@ -440,7 +442,7 @@ impl<'a> Engine<'a> {
                 let found = nonblank_after
                     .take(max_lines.unwrap_or(usize::MAX))
                     .take_while(|&j| !self.shapes[j].is_prose())
-                    .find(|&j| self.table.hit(j, pattern));
+                    .find(|&j| self.hit(j, pattern));
                 match found {
                     Some(j) if *inclusive => j + 1,
                     Some(j) => j,
@@ -581,7 +583,7 @@ impl<'a> Engine<'a> {
             if (rule.zone == Zone::Title) != title || !self.on(ri) {
                 continue;
             }
-            let re = self.rules.rewrite_regex(pattern);
+            let re = self.rules.own_regex(pattern);
             for i in range.clone() {
                 if !self.verdicts[i].is_kept() || (!title && !Self::in_zone(rule.zone, i, zones)) {
                     continue;

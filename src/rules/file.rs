@@ -768,7 +768,7 @@ impl Ctx<'_> {
                 return None;
             }
         };
-        ok.then_some(Boundary { lines: out, title })
+        ok.then_some(Boundary::new(out, title))
     }
 }
 

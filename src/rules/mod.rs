@@ -9,10 +9,12 @@ pub mod matcher;
 mod model;
 pub mod selftest;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use regex::Regex;
+
+use crate::clean::lines::MatchTable;
 
 pub use diag::{Diagnostic, Diagnostics};
 pub use matcher::Matcher;
@@ -68,8 +70,9 @@ pub enum LoadError {
 pub struct RuleSet {
     rules: Vec<Rule>,
     set: Matcher,
-    /// Individually compiled patterns, only those rewrites need.
-    rewrites: HashMap<String, Regex>,
+    /// Patterns compiled alone, tested only where a rule needs them
+    /// (indexed by `Pat::id - Pat::OWN`).
+    own: Vec<Regex>,
     /// The scoped rules (indices) and their globs, in the same order.
     scoped: Vec<usize>,
     scopes: globset::GlobSet,
@@ -97,27 +100,43 @@ impl RuleSet {
         load(&sources).map_err(LoadError::Invalid)
     }
 
-    /// Compiles validated rules: gives each distinct pattern an index in the set.
+    /// Compiles validated rules: gives each distinct pattern that must be
+    /// known for every line an index in the matcher, and compiles the
+    /// others alone (see [`Kind::pats_mut`]).
     pub fn build(mut rules: Vec<Rule>) -> Result<RuleSet, regex::Error> {
+        // A pattern some rule needs on every line is in the matcher for all.
+        let mut eager: HashSet<String> = HashSet::new();
+        for rule in &mut rules {
+            for (pat, every_line) in rule.kind.pats_mut() {
+                if every_line {
+                    eager.insert(pat.src.clone());
+                }
+            }
+        }
         let mut index: HashMap<String, usize> = HashMap::new();
         let mut patterns: Vec<String> = Vec::new();
+        let mut own_index: HashMap<String, usize> = HashMap::new();
+        let mut own: Vec<Regex> = Vec::new();
         for rule in &mut rules {
-            let is_rewrite = matches!(rule.kind, Kind::Rewrite { .. });
-            for pat in rule.kind.pats_mut() {
-                if pat.is_any_line() {
-                    pat.id = Pat::ANY_LINE;
-                    continue;
-                }
-                if is_rewrite {
-                    // Rewrites test only the kept lines of their zone, with
-                    // their own regex: no need to scan every line for them.
-                    pat.id = Pat::OWN_REGEX;
-                    continue;
-                }
-                pat.id = *index.entry(pat.src.clone()).or_insert_with(|| {
-                    patterns.push(pat.src.clone());
-                    patterns.len() - 1
-                });
+            for (pat, _) in rule.kind.pats_mut() {
+                pat.id = if pat.is_any_line() {
+                    Pat::ANY_LINE
+                } else if eager.contains(&pat.src) {
+                    *index.entry(pat.src.clone()).or_insert_with(|| {
+                        patterns.push(pat.src.clone());
+                        patterns.len() - 1
+                    })
+                } else {
+                    let k = match own_index.get(&pat.src) {
+                        Some(&k) => k,
+                        None => {
+                            own.push(Regex::new(&pat.src)?);
+                            own_index.insert(pat.src.clone(), own.len() - 1);
+                            own.len() - 1
+                        }
+                    };
+                    Pat::OWN + k
+                };
             }
         }
         let set = Matcher::new(&patterns)?;
@@ -133,16 +152,10 @@ impl RuleSet {
             }
         }
         let scopes = globs.build().unwrap_or_else(|_| globset::GlobSet::empty());
-        let mut rewrites = HashMap::new();
-        for rule in &rules {
-            if let Kind::Rewrite { pattern, .. } = &rule.kind {
-                rewrites.insert(pattern.src.clone(), Regex::new(&pattern.src)?);
-            }
-        }
         Ok(RuleSet {
             rules,
             set,
-            rewrites,
+            own,
             scoped,
             scopes,
         })
@@ -202,9 +215,21 @@ impl RuleSet {
         &self.set
     }
 
-    /// The compiled regex of a rewrite pattern.
-    pub fn rewrite_regex(&self, pat: &Pat) -> &Regex {
-        &self.rewrites[&pat.src]
+    /// The compiled regex of a pattern tested on its own (rewrites, and
+    /// the patterns a rule consults after its anchor matched).
+    pub fn own_regex(&self, pat: &Pat) -> &Regex {
+        &self.own[pat.id - Pat::OWN]
+    }
+
+    /// Whether `pat` matches line `line` of the page whose lines `table`
+    /// holds: from the table, or for an own-regex pattern from the line's
+    /// text itself.
+    pub fn hit(&self, table: &MatchTable, line: usize, text: &str, pat: &Pat) -> bool {
+        if pat.is_own() {
+            self.own_regex(pat).is_match(text)
+        } else {
+            table.hit(line, pat)
+        }
     }
 
     pub fn position(&self, id: &str) -> Option<usize> {

@@ -1,7 +1,9 @@
 //! The compiled form of a rule: what it matches and what it does.
 
 /// A regular expression used by a rule. `id` indexes the rule set's shared
-/// `RegexSet`, so one pass over a line answers every pattern at once.
+/// [`Matcher`](super::Matcher), so one pass over a line answers every
+/// pattern at once; or, at [`Pat::OWN`] and above, the patterns compiled
+/// alone and tested only where their rule needs them.
 #[derive(Debug, Clone)]
 pub struct Pat {
     pub src: String,
@@ -12,15 +14,22 @@ impl Pat {
     /// The id of a pattern that matches every non-blank line (`\S`, `.+`):
     /// answered without the regex set, where it would match at every byte.
     pub const ANY_LINE: usize = usize::MAX - 1;
-    /// The id of a pattern tested with its own regex where it is needed
-    /// (rewrites), never in the shared matcher.
-    pub const OWN_REGEX: usize = usize::MAX - 2;
+    /// Ids from here on index the rule set's own regexes, one per pattern
+    /// tested where it is needed, never on every line: rewrites, and the
+    /// patterns a rule consults only once its anchor matched (see
+    /// [`Kind::pats_mut`]).
+    pub const OWN: usize = 1 << 32;
 
     pub(crate) fn new(src: impl Into<String>) -> Self {
         Pat {
             src: src.into(),
             id: usize::MAX,
         }
+    }
+
+    /// Whether the pattern is tested with its own regex.
+    pub fn is_own(&self) -> bool {
+        (Pat::OWN..Pat::ANY_LINE).contains(&self.id)
     }
 
     /// Whether the pattern matches exactly the non-blank lines.
@@ -125,6 +134,34 @@ pub struct Boundary {
     pub lines: Vec<BoundaryLine>,
     /// 1-based index into `lines` of the article's title.
     pub title: usize,
+    /// The line a match is tried from (0-based, see [`Boundary::key_line`]).
+    pub key: Option<usize>,
+}
+
+impl Boundary {
+    pub fn new(lines: Vec<BoundaryLine>, title: usize) -> Boundary {
+        let key = Boundary::key_line(&lines);
+        Boundary { lines, title, key }
+    }
+
+    /// The last pattern line (other than "any line") that every match puts
+    /// at a fixed offset from the header's first line: only the lines
+    /// before it are required, so the header's line there is known before
+    /// anything else is tested. Later lines of a header ("Published", a
+    /// date) are the telling ones; its first lines (a section label, a
+    /// headline) fit most short lines, and leaving their patterns out of
+    /// the every-line pass is what makes the key worth having.
+    fn key_line(lines: &[BoundaryLine]) -> Option<usize> {
+        let mut key = None;
+        for (i, line) in lines.iter().enumerate() {
+            match line {
+                BoundaryLine::Pattern { optional: true, .. } => break,
+                BoundaryLine::Pattern { pattern, .. } if !pattern.is_any_line() => key = Some(i),
+                _ => {}
+            }
+        }
+        key
+    }
 }
 
 /// The main-region heuristic: score each kept line by how much it reads
@@ -189,29 +226,42 @@ impl Kind {
     }
 
     /// Every pattern of the rule, for assigning set ids.
-    pub(crate) fn pats_mut(&mut self) -> Vec<&mut Pat> {
+    /// The rule's patterns, each with whether it must be known for every
+    /// line (`true`: the matcher answers it in its one pass) or only where
+    /// the rule's anchor already matched (`false`: a block's end and reach
+    /// above, a boundary's lines other than its key, rewrites), where its
+    /// own regex tests the few lines concerned.
+    pub(crate) fn pats_mut(&mut self) -> Vec<(&mut Pat, bool)> {
         match self {
-            Kind::Line { pattern } | Kind::Rewrite { pattern, .. } => vec![pattern],
+            Kind::Line { pattern } => vec![(pattern, true)],
+            Kind::Rewrite { pattern, .. } => vec![(pattern, false)],
             Kind::Block(b) => {
-                let mut v = vec![&mut b.start];
+                let mut v = vec![(&mut b.start, true)];
                 if let BlockEnd::Pattern { pattern, .. } = &mut b.end {
-                    v.push(pattern);
+                    v.push((pattern, false));
                 }
                 if let Some(p) = &mut b.before_pattern {
-                    v.push(p);
+                    v.push((p, false));
                 }
                 v
             }
             Kind::Mirror(_) => vec![],
-            Kind::Region(r) => r.comment.iter_mut().collect(),
-            Kind::Boundary(b) => b
-                .lines
-                .iter_mut()
-                .filter_map(|l| match l {
-                    BoundaryLine::Pattern { pattern, .. } => Some(pattern),
-                    BoundaryLine::SameAs(_) => None,
-                })
-                .collect(),
+            Kind::Region(r) => r.comment.iter_mut().map(|p| (p, true)).collect(),
+            Kind::Boundary(b) => {
+                let key = b.key;
+                b.lines
+                    .iter_mut()
+                    .enumerate()
+                    .filter_map(|(i, l)| match l {
+                        // Without a key every line is tried, so every
+                        // pattern must be known everywhere.
+                        BoundaryLine::Pattern { pattern, .. } => {
+                            Some((pattern, key.is_none_or(|k| k == i)))
+                        }
+                        BoundaryLine::SameAs(_) => None,
+                    })
+                    .collect()
+            }
         }
     }
 }
