@@ -106,6 +106,10 @@ fn is_stop_at(b: &[u8], from: usize, len: usize) -> bool {
         let mask = (1u64 << (8 * len)) - 1;
         return is_stop_key((raw | CASE) & mask);
     }
+    if len > 7 && word[0].is_ascii_alphanumeric() && word[len - 1].is_ascii_alphanumeric() {
+        // Nothing to trim, and longer than every function word.
+        return false;
+    }
     is_stop_bytes(word)
 }
 
@@ -183,14 +187,32 @@ fn space_mask_sse2(chunk: &[u8; 64]) -> u64 {
     m
 }
 
+/// Lines up to this long are counted from a copy padded with spaces, so
+/// that every chunk takes the SIMD mask and every function-word test a
+/// single load; most lines are this short.
+const PADDED: usize = 192;
+
 /// Words and function words of a line whose only white space is ASCII,
 /// 64 bytes at a time: word starts are non-space bits after space bits.
 /// The first [`STOP_SAMPLE`] words are looked up one by one; the rest are
 /// only counted.
 fn words_ascii_spaces(b: &[u8]) -> (u32, u32) {
+    if b.len() <= PADDED {
+        // Trailing spaces start no word: the counts are the line's.
+        let mut buf = [b' '; PADDED + 8];
+        buf[..b.len()].copy_from_slice(b);
+        return words_in_chunks(&buf, b.len().div_ceil(64));
+    }
+    words_in_chunks(b, b.len().div_ceil(64))
+}
+
+/// [`words_ascii_spaces`] of the first `chunks` 64-byte chunks of `b`
+/// (the last one may be short).
+fn words_in_chunks(b: &[u8], chunks: usize) -> (u32, u32) {
     let (mut words, mut stop) = (0u32, 0u32);
     let mut space_before = 1u64;
-    for (c, chunk) in b.chunks(64).enumerate() {
+    for c in 0..chunks {
+        let chunk = &b[c * 64..b.len().min(c * 64 + 64)];
         let sp = space_mask(chunk);
         let mut starts = !sp & ((sp << 1) | space_before);
         space_before = sp >> 63;
@@ -273,11 +295,15 @@ impl Shape {
         } else {
             words_ascii_spaces(b)
         };
-        let end = line.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '*']);
+        // Most lines that are not sentences end in a letter or digit.
+        let sentence = !b.last().is_some_and(u8::is_ascii_alphanumeric) && {
+            let end = line.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '*']);
+            end.ends_with(['.', '!', '?', '…', ':', ';'])
+        };
         Shape {
             words,
             stop,
-            sentence: end.ends_with(['.', '!', '?', '…', ':', ';']),
+            sentence,
         }
     }
 
