@@ -35,36 +35,37 @@ const fn pack(word: &[u8]) -> u64 {
 /// one multiply and usually one probe per word, on the hottest path of
 /// the heuristics.
 const TABLE_BITS: u32 = 10;
-const TABLE_MASK: usize = (1 << TABLE_BITS) - 1;
 
 const fn slot(key: u64) -> usize {
     (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - TABLE_BITS)) as usize
 }
 
-static STOP_TABLE: [u64; 1 << TABLE_BITS] = {
-    let mut t = [0u64; 1 << TABLE_BITS];
+/// How far linear probing may move a key from its slot; the build asserts
+/// it, so a lookup reads this many slots and never branches.
+const PROBES: usize = 4;
+
+static STOP_TABLE: [u64; (1 << TABLE_BITS) + PROBES] = {
+    let mut t = [0u64; (1 << TABLE_BITS) + PROBES];
     let mut w = 0;
     while w < STOP_WORDS.len() {
         let key = pack(STOP_WORDS[w].as_bytes());
         let mut i = slot(key);
         while t[i] != 0 {
-            i = (i + 1) & TABLE_MASK;
+            i += 1;
         }
+        assert!(i - slot(key) < PROBES, "stop-word table: too many probes");
         t[i] = key;
         w += 1;
     }
     t
 };
 
+/// Whether a packed word (non-zero) is a function word.
+#[inline]
 fn is_stop_key(key: u64) -> bool {
-    let mut i = slot(key);
-    loop {
-        match STOP_TABLE[i] {
-            0 => return false,
-            k if k == key => return true,
-            _ => i = (i + 1) & TABLE_MASK,
-        }
-    }
+    let i = slot(key);
+    let s = &STOP_TABLE[i..i + PROBES];
+    (s[0] == key) | (s[1] == key) | (s[2] == key) | (s[3] == key)
 }
 
 /// Whether a word (with any punctuation around it) is a function word.
@@ -88,29 +89,6 @@ fn is_stop_bytes(bytes: &[u8]) -> bool {
     }
     // Non-ASCII bytes keep their high bit when packed: no match.
     (1..=7).contains(&(e - s)) && is_stop_key(pack(&bytes[s..e]))
-}
-
-/// [`is_stop_bytes`] of `b[from..from + len]`, branch-light for the usual
-/// case of a bare word of up to seven letters: its bytes are read in one
-/// load instead of a loop whose length the CPU cannot predict.
-#[inline]
-fn is_stop_at(b: &[u8], from: usize, len: usize) -> bool {
-    const CASE: u64 = 0x2020_2020_2020_2020;
-    let word = &b[from..from + len];
-    if (1..=7).contains(&len)
-        && word[0].is_ascii_alphanumeric()
-        && word[len - 1].is_ascii_alphanumeric()
-        && let Some(eight) = b.get(from..from + 8)
-    {
-        let raw = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
-        let mask = (1u64 << (8 * len)) - 1;
-        return is_stop_key((raw | CASE) & mask);
-    }
-    if len > 7 && word[0].is_ascii_alphanumeric() && word[len - 1].is_ascii_alphanumeric() {
-        // Nothing to trim, and longer than every function word.
-        return false;
-    }
-    is_stop_bytes(word)
 }
 
 /// The length of the white space character starting at byte `i`, or 0:
@@ -148,41 +126,62 @@ fn is_ascii_space(c: u8) -> bool {
     c == b' ' || (0x09..=0x0d).contains(&c)
 }
 
-/// Bit `j` set when byte `j` of the chunk (at most 64 bytes) is ASCII white
-/// space; bits past the chunk's end are set too (a line ends as if
-/// followed by a space).
+/// Bit masks of a chunk of at most 64 bytes: bit `j` of `space` is set
+/// when byte `j` is ASCII white space, of `alnum` when it is an ASCII
+/// letter or digit. Bits past the chunk's end are spaces (a line ends as
+/// if followed by a space).
+#[derive(Clone, Copy)]
+struct Masks {
+    space: u64,
+    alnum: u64,
+}
+
 #[inline]
-fn space_mask(chunk: &[u8]) -> u64 {
+fn masks(chunk: &[u8]) -> Masks {
     #[cfg(target_arch = "x86_64")]
     if let Ok(full) = <&[u8; 64]>::try_from(chunk) {
-        return space_mask_sse2(full);
+        return masks_sse2(full);
     }
-    let mut m = !0u64 << chunk.len();
+    let mut m = Masks {
+        space: !0u64 << chunk.len(),
+        alnum: 0,
+    };
     for (j, &c) in chunk.iter().enumerate() {
-        m |= u64::from(is_ascii_space(c)) << j;
+        m.space |= u64::from(is_ascii_space(c)) << j;
+        m.alnum |= u64::from(c.is_ascii_alphanumeric()) << j;
     }
     m
 }
 
-/// [`space_mask`] of a full chunk, 16 bytes per compare. SSE2 is part of
-/// every x86-64 CPU, so no detection is needed.
+/// [`masks`] of a full chunk, 16 bytes per compare. SSE2 is part of every
+/// x86-64 CPU, so no detection is needed.
 #[cfg(target_arch = "x86_64")]
 #[inline]
-fn space_mask_sse2(chunk: &[u8; 64]) -> u64 {
+fn masks_sse2(chunk: &[u8; 64]) -> Masks {
     use std::arch::x86_64::*;
-    let mut m = 0u64;
+    let mut m = Masks { space: 0, alnum: 0 };
     for k in 0..4 {
         // SAFETY: SSE2 is always available on x86-64, and the unaligned
         // load reads bytes 16k..16k+16 of a 64-byte array.
-        let bits = unsafe {
+        let (space, alnum) = unsafe {
             let v = _mm_loadu_si128(chunk.as_ptr().add(16 * k).cast());
-            // Space, or 9..=13 (tab to carriage return): v - 9 <= 4 unsigned.
-            let d = _mm_sub_epi8(v, _mm_set1_epi8(9));
-            let low = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(4)), d);
-            let sp = _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8));
-            _mm_movemask_epi8(_mm_or_si128(low, sp)) as u16
+            // `v - lo <= n` unsigned: min(v - lo, n) == v - lo.
+            let within = |lo: u8, n: u8, v: __m128i| {
+                let d = _mm_sub_epi8(v, _mm_set1_epi8(lo as i8));
+                _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(n as i8)), d)
+            };
+            // Space, or tab to carriage return (9..=13).
+            let sp = _mm_or_si128(
+                within(9, 4, v),
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(b' ' as i8)),
+            );
+            // Setting bit 5 turns exactly the capitals into letters.
+            let letter = within(b'a', 25, _mm_or_si128(v, _mm_set1_epi8(0x20)));
+            let al = _mm_or_si128(letter, within(b'0', 9, v));
+            (_mm_movemask_epi8(sp) as u16, _mm_movemask_epi8(al) as u16)
         };
-        m |= u64::from(bits) << (16 * k);
+        m.space |= u64::from(space) << (16 * k);
+        m.alnum |= u64::from(alnum) << (16 * k);
     }
     m
 }
@@ -213,28 +212,57 @@ fn words_in_chunks(b: &[u8], chunks: usize) -> (u32, u32) {
     let mut space_before = 1u64;
     for c in 0..chunks {
         let chunk = &b[c * 64..b.len().min(c * 64 + 64)];
-        let sp = space_mask(chunk);
+        let Masks { space: sp, alnum } = masks(chunk);
         let mut starts = !sp & ((sp << 1) | space_before);
         space_before = sp >> 63;
         while starts != 0 && words < STOP_SAMPLE {
             let p = starts.trailing_zeros() as usize;
             starts &= starts - 1;
             words += 1;
-            // The word runs to the next space bit, or past the chunk.
             let from = c * 64 + p;
-            let len = match sp >> p {
-                0 => b[from..]
+            let rest = sp >> p;
+            if rest == 0 {
+                // The word runs past the chunk.
+                let len = b[from..]
                     .iter()
                     .take(13)
                     .position(|&x| is_ascii_space(x))
-                    .unwrap_or(b.len() - from),
-                rest => rest.trailing_zeros() as usize,
-            };
-            stop += u32::from(is_stop_at(b, from, len));
+                    .unwrap_or(b.len() - from);
+                stop += u32::from(is_stop_bytes(&b[from..from + len]));
+                continue;
+            }
+            stop += u32::from(is_stop_in_chunk(b, from, rest, alnum >> p));
         }
         words += starts.count_ones();
     }
     (words, stop)
+}
+
+/// [`is_stop_bytes`] of the word starting at `b[from]` and ending within
+/// its chunk, from the chunk's masks shifted to the word's start: the
+/// word's letters and digits bound its core (the punctuation around it
+/// trimmed), and the core is read with one 8-byte load.
+#[inline]
+fn is_stop_in_chunk(b: &[u8], from: usize, space: u64, alnum: u64) -> bool {
+    const CASE: u64 = 0x2020_2020_2020_2020;
+    let len = space.trailing_zeros();
+    let core = alnum & ((1u64 << len) - 1);
+    if core == 0 || len > 12 {
+        return false;
+    }
+    let first = core.trailing_zeros();
+    let size = 64 - core.leading_zeros() - first;
+    if size > 7 {
+        return false;
+    }
+    let at = from + first as usize;
+    match b.get(at..at + 8) {
+        Some(eight) => {
+            let raw = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+            is_stop_key((raw | CASE) & ((1u64 << (8 * size)) - 1))
+        }
+        None => is_stop_bytes(&b[at..at + size as usize]),
+    }
 }
 
 /// Words and function words by the exact scan: every white space
