@@ -226,7 +226,7 @@ proptest! {
             );
             for p in &article.paragraphs {
                 prop_assert!(!p.is_empty());
-                prop_assert!(lines.contains(p.as_str()), "paragraph {:?} is not an input line", p);
+                prop_assert!(lines.contains(&&**p), "paragraph {:?} is not an input line", p);
             }
         }
     }
@@ -238,7 +238,7 @@ proptest! {
         for article in &cleaned.articles {
             prop_assert!(is_input_title(&article.title, &lines));
             for p in &article.paragraphs {
-                prop_assert!(lines.contains(p.as_str()));
+                prop_assert!(lines.contains(&&**p));
             }
         }
     }

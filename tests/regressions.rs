@@ -10,7 +10,7 @@ fn rules() -> &'static RuleSet {
     RULES.get_or_init(RuleSet::default_pack)
 }
 
-fn run(page: &str) -> Cleaned {
+fn run(page: &str) -> Cleaned<'_> {
     clean(page, rules())
 }
 

@@ -120,7 +120,7 @@ impl Rules {
 #[pyclass(module = "husk", frozen, eq)]
 #[derive(PartialEq)]
 struct Article {
-    inner: husk::clean::Article,
+    inner: husk::clean::Article<'static>,
 }
 
 #[pymethods]
@@ -135,7 +135,11 @@ impl Article {
     /// The kept lines after the title, trimmed, in page order.
     #[getter]
     fn paragraphs(&self) -> Vec<String> {
-        self.inner.paragraphs.clone()
+        self.inner
+            .paragraphs
+            .iter()
+            .map(|p| p.to_string())
+            .collect()
     }
 
     /// The article as `husk clean` writes it to `STEM.N.txt`: the title, a
@@ -226,7 +230,7 @@ impl<'a> Input<'a> {
 
 /// The result of cleaning, before it becomes Python objects.
 struct Cleaned {
-    articles: Vec<husk::clean::Article>,
+    articles: Vec<husk::clean::Article<'static>>,
     dropped: BTreeMap<String, usize>,
     encoding: Option<&'static str>,
     had_errors: bool,
@@ -262,7 +266,12 @@ fn clean_one(
         .map(|(rule, n)| (rules.rules()[rule].id.clone(), n))
         .collect();
     Ok(Cleaned {
-        articles: cleaned.articles,
+        // The page's text goes when this returns: the articles keep copies.
+        articles: cleaned
+            .articles
+            .into_iter()
+            .map(|a| a.into_owned())
+            .collect(),
         dropped,
         encoding,
         had_errors,
@@ -332,7 +341,10 @@ fn to_page(py: Python<'_>, c: Cleaned) -> PyResult<Page> {
     })
 }
 
-fn to_articles(py: Python<'_>, articles: Vec<husk::clean::Article>) -> PyResult<Vec<Py<Article>>> {
+fn to_articles(
+    py: Python<'_>,
+    articles: Vec<husk::clean::Article<'static>>,
+) -> PyResult<Vec<Py<Article>>> {
     articles
         .into_iter()
         .map(|inner| Py::new(py, Article { inner }))

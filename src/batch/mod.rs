@@ -471,12 +471,12 @@ fn clean_warc(
                     write_article(&dir.join(&name), article).map_err(write_error)?;
                     entry.articles.push(ArticleEntry {
                         file: input.stem.join(name).display().to_string(),
-                        title: article.title.clone(),
+                        title: article.title.to_string(),
                         source: url.clone(),
                     });
                 }
                 Format::Jsonl => payload.push(Payload {
-                    title: article.title.clone(),
+                    title: article.title.to_string(),
                     text: article.render(),
                     source: url.clone(),
                 }),
@@ -525,12 +525,12 @@ fn write_outputs(
                 write_article(&dir.join(&name), article)?;
                 entry.articles.push(ArticleEntry {
                     file: rel_dir.join(name).display().to_string(),
-                    title: article.title.clone(),
+                    title: article.title.to_string(),
                     source: None,
                 });
             }
             Format::Jsonl => payload.push(Payload {
-                title: article.title.clone(),
+                title: article.title.to_string(),
                 text: article.render(),
                 source: None,
             }),

@@ -18,6 +18,7 @@ mod region;
 pub mod shape;
 mod zones;
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::ops::Range;
 
@@ -75,11 +76,12 @@ pub struct LineRecord {
     pub score: Option<f32>,
 }
 
-/// One article cut out of a page.
+/// One article cut out of a page. Its lines borrow the page's text unless
+/// a rewrite changed them, so cleaning copies no text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Article {
-    pub title: String,
-    pub paragraphs: Vec<String>,
+pub struct Article<'a> {
+    pub title: Cow<'a, str>,
+    pub paragraphs: Vec<Cow<'a, str>>,
     /// The input lines (0-based, end exclusive) of the article's segment.
     pub lines: Range<usize>,
     /// The input line the title came from.
@@ -98,7 +100,20 @@ pub const GUARD_PROSE_BEFORE: usize = 1000;
 /// single-line rules only.
 pub const GUARD_PROSE_KEPT: usize = 200;
 
-impl Article {
+impl Article<'_> {
+    /// The article with its text copied out of the page, to outlive it.
+    pub fn into_owned(self) -> Article<'static> {
+        Article {
+            title: Cow::Owned(self.title.into_owned()),
+            paragraphs: self
+                .paragraphs
+                .into_iter()
+                .map(|p| Cow::Owned(p.into_owned()))
+                .collect(),
+            ..self
+        }
+    }
+
     /// The article as husk writes it: title, blank line, paragraphs separated
     /// by one blank line, one trailing newline.
     pub fn render(&self) -> String {
@@ -134,14 +149,14 @@ impl Article {
 
 /// The result of cleaning one page: per-line record and articles.
 #[derive(Debug, Clone)]
-pub struct Cleaned {
+pub struct Cleaned<'a> {
     /// Byte range of each input line's trimmed text in the page.
     pub lines: Vec<Range<usize>>,
     pub records: Vec<LineRecord>,
-    pub articles: Vec<Article>,
+    pub articles: Vec<Article<'a>>,
 }
 
-impl Cleaned {
+impl Cleaned<'_> {
     /// How many input lines each rule dropped, by rule index.
     pub fn dropped_by_rule(&self) -> Vec<(usize, usize)> {
         let mut counts: Vec<(usize, usize)> = Vec::new();
@@ -160,12 +175,12 @@ impl Cleaned {
 
 /// Cleans one page of decoded text with `rules` (scoped rules do not apply:
 /// see [`clean_at`]).
-pub fn clean(text: &str, rules: &RuleSet) -> Cleaned {
+pub fn clean<'a>(text: &'a str, rules: &RuleSet) -> Cleaned<'a> {
     clean_at(text, rules, None)
 }
 
 /// Cleans the page found at `path`: rules scoped to other paths stay out.
-pub fn clean_at(text: &str, rules: &RuleSet, path: Option<&std::path::Path>) -> Cleaned {
+pub fn clean_at<'a>(text: &'a str, rules: &RuleSet, path: Option<&std::path::Path>) -> Cleaned<'a> {
     let lines = lines::split(text);
     let table = MatchTable::build(text, &lines, rules);
     let active = rules.active(path);
@@ -243,11 +258,13 @@ pub fn clean_at(text: &str, rules: &RuleSet, path: Option<&std::path::Path>) -> 
     }
 }
 
-struct Engine<'a> {
-    text: &'a str,
-    rules: &'a RuleSet,
-    lines: &'a [Range<usize>],
-    table: &'a MatchTable,
+/// The page's text lives as long as the articles that borrow it (`'t`);
+/// the rules and the per-page tables only as long as the engine (`'e`).
+struct Engine<'t, 'e> {
+    text: &'t str,
+    rules: &'e RuleSet,
+    lines: &'e [Range<usize>],
+    table: &'e MatchTable,
     verdicts: Vec<Verdict>,
     rewrites: Vec<Option<Rewrite>>,
     scores: Vec<Option<f32>>,
@@ -262,7 +279,7 @@ struct Engine<'a> {
 /// The article's first and last prose lines, when it has any.
 type Zones = Option<(usize, usize)>;
 
-impl<'a> Engine<'a> {
+impl<'t> Engine<'t, '_> {
     /// Whether rule `rule` applies to this page (its scope matches).
     fn on(&self, rule: usize) -> bool {
         self.active.as_ref().is_none_or(|a| a[rule])
@@ -274,11 +291,11 @@ impl<'a> Engine<'a> {
     }
 
     /// A line's text; borrowed from the page, not from the engine.
-    fn line(&self, i: usize) -> &'a str {
+    fn line(&self, i: usize) -> &'t str {
         &self.text[self.lines[i].clone()]
     }
 
-    fn article(&mut self, seg: Range<usize>) -> Option<Article> {
+    fn article(&mut self, seg: Range<usize>) -> Option<Article<'t>> {
         if let Some(rule) = self.cut {
             self.drop_range(seg, rule);
             return None;
@@ -315,8 +332,8 @@ impl<'a> Engine<'a> {
             }
         };
         let text_of = |i: usize| match &self.rewrites[i] {
-            Some(r) => r.text.clone(),
-            None => self.line(i).to_string(),
+            Some(r) => Cow::Owned(r.text.clone()),
+            None => Cow::Borrowed(self.line(i)),
         };
         Some(Article {
             title: text_of(title_line),
@@ -637,7 +654,12 @@ mod tests {
         clean(page, set)
             .articles
             .into_iter()
-            .map(|a| std::iter::once(a.title).chain(a.paragraphs).collect())
+            .map(|a| {
+                std::iter::once(a.title)
+                    .chain(a.paragraphs)
+                    .map(Cow::into_owned)
+                    .collect()
+            })
             .collect()
     }
 
@@ -772,7 +794,7 @@ mod tests {
         );
         let page = "News\nOne\nPublished\non\nOne\nBody one.\nNews\nTwo\nPublished\nTwo\nBody two.\nNews\nThree\nPublished\nNot three\nBody three.";
         let c = clean(page, &set);
-        let titles: Vec<_> = c.articles.iter().map(|a| a.title.as_str()).collect();
+        let titles: Vec<_> = c.articles.iter().map(|a| &*a.title).collect();
         assert_eq!(titles, ["One", "Two"]);
         assert_eq!(
             c.articles[1].paragraphs.last().unwrap(),
@@ -819,7 +841,8 @@ mod tests {
             "line rules still apply"
         );
         // A rule set that leaves the story alone does not trip the guard.
-        let fine = clean(&page.replace("Menu", "Contents"), &set);
+        let renamed = page.replace("Menu", "Contents");
+        let fine = clean(&renamed, &set);
         assert!(!fine.articles[0].guarded);
     }
 

@@ -69,7 +69,7 @@ fn article_lines<'a>(old: &[&str], cleaned: &'a Cleaned) -> (Vec<&'a str>, Vec<(
             new.push("");
         }
         pair(a.title_line, new.len(), &a.title, &mut pairs);
-        new.push(a.title.as_str());
+        new.push(&*a.title);
         // The paragraphs are the segment's other kept lines, in order.
         let sources: Vec<usize> = a
             .lines
@@ -82,7 +82,7 @@ fn article_lines<'a>(old: &[&str], cleaned: &'a Cleaned) -> (Vec<&'a str>, Vec<(
             if known {
                 pair(sources[p], new.len(), text, &mut pairs);
             }
-            new.push(text.as_str());
+            new.push(&**text);
         }
     }
     // A title below some of its paragraphs breaks the order: keep the

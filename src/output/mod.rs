@@ -102,10 +102,10 @@ mod tests {
     use crate::clean::clean;
     use crate::rules::RuleSet;
 
-    fn article(title: &str, paras: &[&str]) -> Article {
+    fn article<'a>(title: &'a str, paras: &[&'a str]) -> Article<'a> {
         Article {
             title: title.into(),
-            paragraphs: paras.iter().map(|p| p.to_string()).collect(),
+            paragraphs: paras.iter().map(|&p| p.into()).collect(),
             lines: 0..0,
             title_line: 0,
             boundary: None,

@@ -108,7 +108,7 @@ pub fn run(set: &RuleSet) -> Report {
                 }
             }
             if let Some(want) = &case.titles {
-                let got: Vec<&str> = c.articles.iter().map(|a| a.title.as_str()).collect();
+                let got: Vec<&str> = c.articles.iter().map(|a| &*a.title).collect();
                 if &got != want {
                     report.failures.push(fail(
                         &case.input,
