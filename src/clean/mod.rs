@@ -632,6 +632,11 @@ impl<'t> Engine<'t, '_> {
 /// The text compared by mirrored-text rules: without list dashes, bullets
 /// and separators at either end ("- Korea Herald" repeats "Korea Herald").
 fn normalize(line: &str) -> &str {
+    // Most lines start and end with a letter, digit or full stop: nothing to trim.
+    let plain = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'.');
+    if plain(line.as_bytes().first()) && plain(line.as_bytes().last()) {
+        return line;
+    }
     line.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '—' | '•' | '|' | '·'))
 }
 

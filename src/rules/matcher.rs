@@ -52,6 +52,50 @@ struct Group {
     dfa: lazy::DFA,
     /// The pattern id of each of the DFA's alternatives.
     ids: Vec<usize>,
+    /// False when an alternative matches the empty string: such a group
+    /// has no dead end to look for.
+    can_die: bool,
+}
+
+impl Group {
+    /// Whether any alternative can match the line, found by walking the
+    /// DFA over it (backwards for the reverse group) to the dead state, a
+    /// match, or the line's end. Most lines die within a few bytes, and a
+    /// walk costs far less than the search, run only when this says yes
+    /// to find which alternatives matched.
+    fn may_match(&self, cache: &mut lazy::Cache, line: &str, reverse: bool) -> bool {
+        if !self.can_die {
+            return true;
+        }
+        // Every line is searched alone: the start is at the text's edge.
+        let config = regex_automata::util::start::Config::new().anchored(Anchored::Yes);
+        let Ok(mut sid) = self.dfa.start_state(cache, &config) else {
+            return true;
+        };
+        // A tagged state after a step is dead, a (delayed) match, or a
+        // quit: only the first ends the walk with a "no".
+        let mut step = |b: u8| match self.dfa.next_state(cache, sid, b) {
+            Ok(next) => {
+                sid = next;
+                next.is_tagged().then(|| !next.is_dead())
+            }
+            Err(_) => Some(true),
+        };
+        let b = line.as_bytes();
+        let ended = if reverse {
+            b.iter().rev().find_map(|&c| step(c))
+        } else {
+            b.iter().find_map(|&c| step(c))
+        };
+        match ended {
+            Some(answer) => answer,
+            // A match ending at the line's edge shows only past its end.
+            None => self
+                .dfa
+                .next_eoi_state(cache, sid)
+                .map_or(true, |eoi| eoi.is_match()),
+        }
+    }
 }
 
 /// Per-thread search state: the lazy DFAs' caches and the floating
@@ -200,7 +244,9 @@ impl Matcher {
         let g = &*self.groups;
         let c = &mut *scratch.caches;
         let input = Input::new(line).anchored(Anchored::Yes);
-        if let (Some(fwd), Some(cache)) = (&g.fwd, c.fwd.as_mut()) {
+        if let (Some(fwd), Some(cache)) = (&g.fwd, c.fwd.as_mut())
+            && fwd.may_match(cache, line, false)
+        {
             c.set.clear();
             // Without quit bytes or a give-up threshold, a lazy DFA search
             // cannot fail.
@@ -215,7 +261,9 @@ impl Matcher {
                 out.extend(c.set.iter().map(|p| fwd.ids[p.as_usize()]));
             }
         }
-        if let (Some(rev), Some(cache)) = (&g.rev, c.rev.as_mut()) {
+        if let (Some(rev), Some(cache)) = (&g.rev, c.rev.as_mut())
+            && rev.may_match(cache, line, true)
+        {
             let mut state = OverlappingState::start();
             while rev
                 .dfa
@@ -266,7 +314,10 @@ fn group(
         )
         .build_from_nfa(nfa)
         .map_err(|e| err(&e))?;
-    Ok(Some(Group { dfa, ids }))
+    let can_die = alts
+        .iter()
+        .all(|a| a.properties().minimum_len().is_some_and(|n| n > 0));
+    Ok(Some(Group { dfa, ids, can_die }))
 }
 
 /// Whether every match of `alt` lies inside one line and is not empty, so
