@@ -200,10 +200,13 @@ pub fn clean_at<'a>(text: &'a str, rules: &RuleSet, path: Option<&std::path::Pat
             .collect(),
         rewrites: vec![None; lines.len()],
         scores: vec![None; lines.len()],
-        shapes: lines
-            .iter()
-            .map(|r| shape::Shape::of(&text[r.clone()]))
-            .collect(),
+        shapes: {
+            let enough = stop_words_needed(rules);
+            lines
+                .iter()
+                .map(|r| shape::Shape::with_stop_limit(&text[r.clone()], enough))
+                .collect()
+        },
         active,
         lines: &lines,
         table: &table,
@@ -627,6 +630,20 @@ impl<'t> Engine<'t, '_> {
             }
         }
     }
+}
+
+/// How many function words per line the region rules need counted (none
+/// without a region rule).
+fn stop_words_needed(rules: &RuleSet) -> u32 {
+    rules
+        .rules()
+        .iter()
+        .filter_map(|r| match &r.kind {
+            Kind::Region(region) => Some(region::stop_words_needed(region)),
+            _ => None,
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 /// The text compared by mirrored-text rules: without list dashes, bullets

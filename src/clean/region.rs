@@ -8,8 +8,19 @@
 //! least `alpha` times the best run, plus the headline and byline lines
 //! right above it.
 
-use super::shape::Shape;
+use super::shape::{STOP_SAMPLE, Shape};
 use crate::rules::Region;
+
+/// The share of function words a short sentence needs to count as text.
+const MID_STOP_SHARE: f64 = 0.2;
+
+/// How many function words [`score`] needs to see at most: with that many
+/// among a line's first [`STOP_SAMPLE`] words, its share passes every
+/// threshold `score` compares it with (see [`Shape::with_stop_limit`]).
+pub fn stop_words_needed(r: &Region) -> u32 {
+    let share = r.stopword_min.max(MID_STOP_SHARE);
+    ((share * f64::from(STOP_SAMPLE)).ceil() as u32).min(STOP_SAMPLE)
+}
 
 /// How much a line reads like running text.
 pub fn score(shape: Shape, r: &Region, comment_header: bool) -> f64 {
@@ -29,7 +40,7 @@ pub fn score(shape: Shape, r: &Region, comment_header: bool) -> f64 {
             s
         };
     }
-    if shape.sentence && words >= 4 && stop >= 0.2 {
+    if shape.sentence && words >= 4 && stop >= MID_STOP_SHARE {
         return r.mid_score;
     }
     -r.short_penalty
@@ -158,6 +169,40 @@ mod tests {
             score(Shape::of(names), &r, false) < 10.0,
             "a long list of names is not prose"
         );
+    }
+
+    #[test]
+    fn counting_function_words_only_as_far_as_needed_changes_no_score() {
+        // Lines around both thresholds: function-word shares from none
+        // to all, short and long, sentences or not.
+        let words = ["the", "council", "of", "budget", "and", "vote", "a", "year"];
+        for stopword_min in [0.15, 0.3, 0.6] {
+            let r = Region {
+                stopword_min,
+                ..region()
+            };
+            let enough = stop_words_needed(&r);
+            let mut seed = 11u64;
+            for n in 1..70 {
+                for _ in 0..20 {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    let mut line: Vec<&str> = (0..n)
+                        .map(|k| words[((seed >> (k % 61)) as usize + k) % words.len()])
+                        .collect();
+                    if seed & 1 == 0 {
+                        line.push("end.");
+                    }
+                    let line = line.join(" ");
+                    assert_eq!(
+                        score(Shape::with_stop_limit(&line, enough), &r, false),
+                        score(Shape::of(&line), &r, false),
+                        "{line:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -193,21 +193,21 @@ const PADDED: usize = 192;
 
 /// Words and function words of a line whose only white space is ASCII,
 /// 64 bytes at a time: word starts are non-space bits after space bits.
-/// The first [`STOP_SAMPLE`] words are looked up one by one; the rest are
-/// only counted.
-fn words_ascii_spaces(b: &[u8]) -> (u32, u32) {
+/// The first [`STOP_SAMPLE`] words are looked up one by one, until
+/// `enough` function words are found; the rest are only counted.
+fn words_ascii_spaces(b: &[u8], enough: u32) -> (u32, u32) {
     if b.len() <= PADDED {
         // Trailing spaces start no word: the counts are the line's.
         let mut buf = [b' '; PADDED + 8];
         buf[..b.len()].copy_from_slice(b);
-        return words_in_chunks(&buf, b.len().div_ceil(64));
+        return words_in_chunks(&buf, b.len().div_ceil(64), enough);
     }
-    words_in_chunks(b, b.len().div_ceil(64))
+    words_in_chunks(b, b.len().div_ceil(64), enough)
 }
 
 /// [`words_ascii_spaces`] of the first `chunks` 64-byte chunks of `b`
 /// (the last one may be short).
-fn words_in_chunks(b: &[u8], chunks: usize) -> (u32, u32) {
+fn words_in_chunks(b: &[u8], chunks: usize, enough: u32) -> (u32, u32) {
     let (mut words, mut stop) = (0u32, 0u32);
     let mut space_before = 1u64;
     for c in 0..chunks {
@@ -215,7 +215,7 @@ fn words_in_chunks(b: &[u8], chunks: usize) -> (u32, u32) {
         let Masks { space: sp, alnum } = masks(chunk);
         let mut starts = !sp & ((sp << 1) | space_before);
         space_before = sp >> 63;
-        while starts != 0 && words < STOP_SAMPLE {
+        while starts != 0 && words < STOP_SAMPLE && stop < enough {
             let p = starts.trailing_zeros() as usize;
             starts &= starts - 1;
             words += 1;
@@ -267,7 +267,7 @@ fn is_stop_in_chunk(b: &[u8], from: usize, space: u64, alnum: u64) -> bool {
 
 /// Words and function words by the exact scan: every white space
 /// character `char::is_whitespace` knows.
-fn words_exact(b: &[u8]) -> (u32, u32) {
+fn words_exact(b: &[u8], enough: u32) -> (u32, u32) {
     let (mut words, mut stop) = (0u32, 0u32);
     let mut start = None;
     let mut i = 0;
@@ -285,7 +285,7 @@ fn words_exact(b: &[u8]) -> (u32, u32) {
         }
         if let Some(s) = start.take() {
             words += 1;
-            if words <= STOP_SAMPLE {
+            if words <= STOP_SAMPLE && stop < enough {
                 stop += u32::from(is_stop_bytes(&b[s..i]));
             }
         }
@@ -293,7 +293,7 @@ fn words_exact(b: &[u8]) -> (u32, u32) {
     }
     if let Some(s) = start {
         words += 1;
-        if words <= STOP_SAMPLE {
+        if words <= STOP_SAMPLE && stop < enough {
             stop += u32::from(is_stop_bytes(&b[s..]));
         }
     }
@@ -309,7 +309,8 @@ pub const STOP_SAMPLE: u32 = 32;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Shape {
     pub words: u32,
-    /// Function words among the first [`STOP_SAMPLE`] words.
+    /// Function words among the first [`STOP_SAMPLE`] words (counted up
+    /// to the limit given to [`Shape::with_stop_limit`]).
     pub stop: u32,
     /// Ends in sentence punctuation (before closing quotes and brackets).
     pub sentence: bool,
@@ -317,11 +318,19 @@ pub struct Shape {
 
 impl Shape {
     pub fn of(line: &str) -> Shape {
+        Shape::with_stop_limit(line, STOP_SAMPLE)
+    }
+
+    /// The shape, with function words counted only up to `enough`: the
+    /// heuristics compare their share with thresholds, and once a line
+    /// holds enough of them for the highest, more change nothing. Looking
+    /// words up is most of the cost of a shape.
+    pub fn with_stop_limit(line: &str, enough: u32) -> Shape {
         let b = line.as_bytes();
         let (words, stop) = if has_wide_space(b) {
-            words_exact(b)
+            words_exact(b, enough)
         } else {
-            words_ascii_spaces(b)
+            words_ascii_spaces(b, enough)
         };
         // Most lines that are not sentences end in a letter or digit.
         let sentence = !b.last().is_some_and(u8::is_ascii_alphanumeric) && {
@@ -421,13 +430,16 @@ mod tests {
             assert_eq!(
                 Shape::of(line.trim()),
                 {
-                    let (words, stop) = words_exact(b);
+                    let (words, stop) = words_exact(b, STOP_SAMPLE);
                     let s = Shape::of(line.trim());
                     Shape { words, stop, ..s }
                 },
                 "{line:?}"
             );
-            assert_eq!(words_exact(b).0 as usize, line.split_whitespace().count());
+            assert_eq!(
+                words_exact(b, STOP_SAMPLE).0 as usize,
+                line.split_whitespace().count()
+            );
         }
     }
 
