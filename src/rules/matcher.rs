@@ -44,6 +44,9 @@ struct Groups {
     /// Floating alternatives searched over the whole page, with their
     /// pattern ids.
     paged: Vec<(usize, Regex)>,
+    /// All of `paged` in one regex: one pass over the page finds the lines
+    /// any of them may hit.
+    paged_any: Option<Regex>,
     len: usize,
 }
 
@@ -137,7 +140,7 @@ impl Clone for Matcher {
 impl Matcher {
     pub fn new(patterns: &[String]) -> Result<Matcher, regex::Error> {
         let (mut fwd, mut rev) = ((Vec::new(), Vec::new()), (Vec::new(), Vec::new()));
-        let (mut floating, mut paged) = (Vec::new(), Vec::new());
+        let (mut floating, mut paged, mut paged_alts) = (Vec::new(), Vec::new(), Vec::new());
         for (id, p) in patterns.iter().enumerate() {
             for alt in alternatives(p)? {
                 let props = alt.properties();
@@ -152,6 +155,7 @@ impl Matcher {
                     rev.1.push(id);
                 } else if stays_in_line(&alt) {
                     paged.push((id, build(&alt)?));
+                    paged_alts.push(alt);
                 } else {
                     floating.push((id, build(&alt)?));
                 }
@@ -162,6 +166,11 @@ impl Matcher {
             rev: group(rev, true)?,
             floating,
             paged,
+            paged_any: if paged_alts.is_empty() {
+                None
+            } else {
+                Some(build_many(&paged_alts)?)
+            },
             len: patterns.len(),
         };
         Ok(Matcher::from_groups(Arc::new(groups)))
@@ -201,20 +210,26 @@ impl Matcher {
     /// checked on its own (its range is trimmed, so a hit can reach past it).
     pub fn page_hits(&self, text: &str, lines: &[std::ops::Range<usize>]) -> Vec<(usize, usize)> {
         let mut hits = Vec::new();
-        for (id, re) in &self.groups.paged {
-            let mut last = usize::MAX;
-            for m in re.find_iter(text) {
-                // The line holding the match's last byte: the last one
-                // starting at or before it. (A match reaching into a line
-                // from its leading white space belongs to that line.)
-                let l = lines
-                    .partition_point(|r| r.start < m.end())
-                    .saturating_sub(1);
-                if l == last || l >= lines.len() {
-                    continue;
-                }
-                last = l;
-                if re.is_match(&text[lines[l].clone()]) {
+        let Some(any) = &self.groups.paged_any else {
+            return hits;
+        };
+        let mut last = usize::MAX;
+        for m in any.find_iter(text) {
+            // The line holding the match's last byte: the last one starting
+            // at or before it. (A match reaching into a line from its
+            // leading white space belongs to that line.) A pattern whose
+            // match the combined search passed over overlaps this one, so
+            // it is on the same line, which each pattern is tried on.
+            let l = lines
+                .partition_point(|r| r.start < m.end())
+                .saturating_sub(1);
+            if l == last || l >= lines.len() {
+                continue;
+            }
+            last = l;
+            let line = &text[lines[l].clone()];
+            for (id, re) in &self.groups.paged {
+                if re.is_match(line) {
                     hits.push((l, *id));
                 }
             }
@@ -346,13 +361,17 @@ fn stays_in_line(alt: &Hir) -> bool {
 }
 
 fn build(alt: &Hir) -> Result<Regex, regex::Error> {
+    build_many(std::slice::from_ref(alt))
+}
+
+fn build_many(alts: &[Hir]) -> Result<Regex, regex::Error> {
     Regex::builder()
         .configure(
             meta::Config::new()
                 .nfa_size_limit(Some(SIZE_LIMIT))
                 .hybrid_cache_capacity(SIZE_LIMIT),
         )
-        .build_from_hir(alt)
+        .build_many_from_hir(alts)
         .map_err(|e| regex::Error::Syntax(e.to_string()))
 }
 
