@@ -111,16 +111,6 @@ fn space_len(b: &[u8], i: usize) -> usize {
     }
 }
 
-/// Whether the line holds a white space character beyond ASCII (no-break
-/// space, em space, ideographic space, …). Such lines take the exact,
-/// slower scan; the lead bytes are found with SIMD, and most hits are
-/// curly quotes that are checked and passed over.
-fn has_wide_space(b: &[u8]) -> bool {
-    memchr::memchr3_iter(0xc2, 0xe2, 0xe3, b)
-        .chain(memchr::memchr_iter(0xe1, b))
-        .any(|i| space_len(b, i) > 0)
-}
-
 #[inline]
 fn is_ascii_space(c: u8) -> bool {
     c == b' ' || (0x09..=0x0d).contains(&c)
@@ -134,6 +124,9 @@ fn is_ascii_space(c: u8) -> bool {
 struct Masks {
     space: u64,
     alnum: u64,
+    /// Lead bytes of the white space characters beyond ASCII (0xc2, 0xe1,
+    /// 0xe2, 0xe3); most are curly quotes and dashes, checked one by one.
+    lead: u64,
 }
 
 #[inline]
@@ -145,10 +138,12 @@ fn masks(chunk: &[u8]) -> Masks {
     let mut m = Masks {
         space: !0u64 << chunk.len(),
         alnum: 0,
+        lead: 0,
     };
     for (j, &c) in chunk.iter().enumerate() {
         m.space |= u64::from(is_ascii_space(c)) << j;
         m.alnum |= u64::from(c.is_ascii_alphanumeric()) << j;
+        m.lead |= u64::from(matches!(c, 0xc2 | 0xe1 | 0xe2 | 0xe3)) << j;
     }
     m
 }
@@ -159,11 +154,15 @@ fn masks(chunk: &[u8]) -> Masks {
 #[inline]
 fn masks_sse2(chunk: &[u8; 64]) -> Masks {
     use std::arch::x86_64::*;
-    let mut m = Masks { space: 0, alnum: 0 };
+    let mut m = Masks {
+        space: 0,
+        alnum: 0,
+        lead: 0,
+    };
     for k in 0..4 {
         // SAFETY: SSE2 is always available on x86-64, and the unaligned
         // load reads bytes 16k..16k+16 of a 64-byte array.
-        let (space, alnum) = unsafe {
+        let (space, alnum, lead) = unsafe {
             let v = _mm_loadu_si128(chunk.as_ptr().add(16 * k).cast());
             // `v - lo <= n` unsigned: min(v - lo, n) == v - lo.
             let within = |lo: u8, n: u8, v: __m128i| {
@@ -178,10 +177,20 @@ fn masks_sse2(chunk: &[u8; 64]) -> Masks {
             // Setting bit 5 turns exactly the capitals into letters.
             let letter = within(b'a', 25, _mm_or_si128(v, _mm_set1_epi8(0x20)));
             let al = _mm_or_si128(letter, within(b'0', 9, v));
-            (_mm_movemask_epi8(sp) as u16, _mm_movemask_epi8(al) as u16)
+            // 0xe1..=0xe3, or 0xc2.
+            let lead = _mm_or_si128(
+                within(0xe1, 2, v),
+                _mm_cmpeq_epi8(v, _mm_set1_epi8(0xc2_u8 as i8)),
+            );
+            (
+                _mm_movemask_epi8(sp) as u16,
+                _mm_movemask_epi8(al) as u16,
+                _mm_movemask_epi8(lead) as u16,
+            )
         };
         m.space |= u64::from(space) << (16 * k);
         m.alnum |= u64::from(alnum) << (16 * k);
+        m.lead |= u64::from(lead) << (16 * k);
     }
     m
 }
@@ -194,8 +203,10 @@ const PADDED: usize = 192;
 /// Words and function words of a line whose only white space is ASCII,
 /// 64 bytes at a time: word starts are non-space bits after space bits.
 /// The first [`STOP_SAMPLE`] words are looked up one by one, until
-/// `enough` function words are found; the rest are only counted.
-fn words_ascii_spaces(b: &[u8], enough: u32) -> (u32, u32) {
+/// `enough` function words are found; the rest are only counted. None
+/// when the line holds white space beyond ASCII (no-break space, em
+/// space, …), which takes the exact scan.
+fn words_ascii_spaces(b: &[u8], enough: u32) -> Option<(u32, u32)> {
     if b.len() <= PADDED {
         // Trailing spaces start no word: the counts are the line's.
         let mut buf = [b' '; PADDED + 8];
@@ -207,12 +218,22 @@ fn words_ascii_spaces(b: &[u8], enough: u32) -> (u32, u32) {
 
 /// [`words_ascii_spaces`] of the first `chunks` 64-byte chunks of `b`
 /// (the last one may be short).
-fn words_in_chunks(b: &[u8], chunks: usize, enough: u32) -> (u32, u32) {
+fn words_in_chunks(b: &[u8], chunks: usize, enough: u32) -> Option<(u32, u32)> {
     let (mut words, mut stop) = (0u32, 0u32);
     let mut space_before = 1u64;
     for c in 0..chunks {
         let chunk = &b[c * 64..b.len().min(c * 64 + 64)];
-        let Masks { space: sp, alnum } = masks(chunk);
+        let Masks {
+            space: sp,
+            alnum,
+            mut lead,
+        } = masks(chunk);
+        while lead != 0 {
+            if space_len(b, c * 64 + lead.trailing_zeros() as usize) > 0 {
+                return None;
+            }
+            lead &= lead - 1;
+        }
         let mut starts = !sp & ((sp << 1) | space_before);
         space_before = sp >> 63;
         while starts != 0 && words < STOP_SAMPLE && stop < enough {
@@ -235,7 +256,7 @@ fn words_in_chunks(b: &[u8], chunks: usize, enough: u32) -> (u32, u32) {
         }
         words += starts.count_ones();
     }
-    (words, stop)
+    Some((words, stop))
 }
 
 /// [`is_stop_bytes`] of the word starting at `b[from]` and ending within
@@ -327,11 +348,7 @@ impl Shape {
     /// words up is most of the cost of a shape.
     pub fn with_stop_limit(line: &str, enough: u32) -> Shape {
         let b = line.as_bytes();
-        let (words, stop) = if has_wide_space(b) {
-            words_exact(b, enough)
-        } else {
-            words_ascii_spaces(b, enough)
-        };
+        let (words, stop) = words_ascii_spaces(b, enough).unwrap_or_else(|| words_exact(b, enough));
         // Most lines that are not sentences end in a letter or digit.
         let sentence = !b.last().is_some_and(u8::is_ascii_alphanumeric) && {
             let end = line.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '*']);
