@@ -44,9 +44,11 @@ struct Groups {
     /// Floating alternatives searched over the whole page, with their
     /// pattern ids.
     paged: Vec<(usize, Regex)>,
-    /// All of `paged` in one regex: one pass over the page finds the lines
-    /// any of them may hit.
-    paged_any: Option<Regex>,
+    /// Finders of the lines any of `paged` may hit, each searched once over
+    /// the page: one for the alternatives searched as they are, one for the
+    /// literals the others begin with (kept apart, as a set mixing both
+    /// would have a weaker prefilter than either).
+    finders: Vec<Regex>,
     len: usize,
 }
 
@@ -140,7 +142,8 @@ impl Clone for Matcher {
 impl Matcher {
     pub fn new(patterns: &[String]) -> Result<Matcher, regex::Error> {
         let (mut fwd, mut rev) = ((Vec::new(), Vec::new()), (Vec::new(), Vec::new()));
-        let (mut floating, mut paged, mut paged_alts) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut floating, mut paged) = (Vec::new(), Vec::new());
+        let (mut paged_alts, mut paged_literals) = (Vec::new(), Vec::new());
         for (id, p) in patterns.iter().enumerate() {
             for alt in alternatives(p)? {
                 let props = alt.properties();
@@ -150,6 +153,10 @@ impl Matcher {
                 if dfa_ok && props.look_set_prefix().contains(Look::Start) {
                     fwd.0.push(alt);
                     fwd.1.push(id);
+                } else if let Some(literals) = line_prefix_literals(&alt) {
+                    // Only lines holding one of the literals can match.
+                    paged.push((id, build(&alt)?));
+                    paged_literals.push(literals);
                 } else if dfa_ok && props.look_set_suffix().contains(Look::End) {
                     rev.0.push(alt);
                     rev.1.push(id);
@@ -166,11 +173,11 @@ impl Matcher {
             rev: group(rev, true)?,
             floating,
             paged,
-            paged_any: if paged_alts.is_empty() {
-                None
-            } else {
-                Some(build_many(&paged_alts)?)
-            },
+            finders: [paged_alts, paged_literals]
+                .iter()
+                .filter(|alts| !alts.is_empty())
+                .map(|alts| build_many(alts))
+                .collect::<Result<_, _>>()?,
             len: patterns.len(),
         };
         Ok(Matcher::from_groups(Arc::new(groups)))
@@ -209,24 +216,29 @@ impl Matcher {
     /// each pattern is searched once over `text`, and a line it hits is
     /// checked on its own (its range is trimmed, so a hit can reach past it).
     pub fn page_hits(&self, text: &str, lines: &[std::ops::Range<usize>]) -> Vec<(usize, usize)> {
-        let mut hits = Vec::new();
-        let Some(any) = &self.groups.paged_any else {
-            return hits;
-        };
-        let mut last = usize::MAX;
-        for m in any.find_iter(text) {
-            // The line holding the match's last byte: the last one starting
-            // at or before it. (A match reaching into a line from its
-            // leading white space belongs to that line.) A pattern whose
-            // match the combined search passed over overlaps this one, so
-            // it is on the same line, which each pattern is tried on.
-            let l = lines
-                .partition_point(|r| r.start < m.end())
-                .saturating_sub(1);
-            if l == last || l >= lines.len() {
-                continue;
+        let mut candidates = Vec::new();
+        for finder in &self.groups.finders {
+            let mut last = usize::MAX;
+            for m in finder.find_iter(text) {
+                // The line holding the match's last byte: the last one
+                // starting at or before it. (A match reaching into a line
+                // from its leading white space belongs to that line.) A
+                // pattern whose match the search passed over overlaps this
+                // one, so it is on the same line, which each pattern is
+                // tried on.
+                let l = lines
+                    .partition_point(|r| r.start < m.end())
+                    .saturating_sub(1);
+                if l != last && l < lines.len() {
+                    candidates.push(l);
+                    last = l;
+                }
             }
-            last = l;
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let mut hits = Vec::new();
+        for l in candidates {
             let line = &text[lines[l].clone()];
             for (id, re) in &self.groups.paged {
                 if re.is_match(line) {
@@ -333,6 +345,33 @@ fn group(
         .iter()
         .all(|a| a.properties().minimum_len().is_some_and(|n| n > 0));
     Ok(Some(Group { dfa, ids, can_die }))
+}
+
+/// The literals every match of an alternative not anchored at the start
+/// begins with, as one alternation, when they are few, at least two bytes
+/// long and free of line breaks: the page is then searched for them, and
+/// only the lines that hold one are tried. This serves end-anchored
+/// alternatives such as `©[^.]*$` that the reverse DFA would have to walk
+/// back over whole lines.
+fn line_prefix_literals(alt: &Hir) -> Option<Hir> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    if !alt.properties().look_set_prefix().is_empty() {
+        return None;
+    }
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(alt);
+    let literals = seq.literals()?;
+    let usable = |l: &regex_syntax::hir::literal::Literal| {
+        l.as_bytes().len() >= 2 && !l.as_bytes().iter().any(|&b| b == b'\n' || b == b'\r')
+    };
+    if literals.is_empty() || literals.len() > 16 || !literals.iter().all(usable) {
+        return None;
+    }
+    Some(Hir::alternation(
+        literals
+            .iter()
+            .map(|l| Hir::literal(l.as_bytes()))
+            .collect(),
+    ))
 }
 
 /// Whether every match of `alt` lies inside one line and is not empty, so
@@ -514,14 +553,18 @@ mod tests {
             r"[^q]+bar",
             " foo",
             "bar ",
+            // Found by their leading literals, then tried on the line.
+            r"©[^©.!?]*$",
+            r"(?:Photo|Image): [^.]*$",
         ];
         let m = matcher(&pats);
-        assert!(
-            !m.groups.paged.is_empty(),
-            "some patterns are searched by page"
+        assert_eq!(
+            m.groups.finders.len(),
+            2,
+            "patterns are searched by page, as they are and by their literals"
         );
-        let page =
-            "  foo\nALL RIGHTS RESERVED.\n\n   \nab ab\n x\nxz \n\r\nbar\nq\nqqbar\n\t foo bar  ";
+        let page = "  foo\nALL RIGHTS RESERVED.\n\n   \nab ab\n x\nxz \n\r\nbar\nq\nqqbar\n\t foo bar  \n\
+            Dawn © Jo Marsh/AFP\nA © B. Then more\n© x\n© y.\nPhoto: Jo Marsh\nImage: a. b\n  © z  ";
         let lines = crate::clean::lines::split(page);
         let hits = m.page_hits(page, &lines);
         let mut scratch = m.scratch();
