@@ -17,7 +17,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use encoding_rs::Encoding;
-use rayon::prelude::*;
 
 use crate::clean::{Cleaned, clean_at};
 use crate::decode::{DecodeError, decode, decode_owned};
@@ -180,28 +179,38 @@ pub fn run(
         previous: &previous,
         dirs: Mutex::new(HashSet::new()),
     };
-    let chunk = pool.current_num_threads() * 64;
-    // The workers clean chunk k+1 while this thread records chunk k, in
-    // input order; the channel holds one chunk, so memory stays bounded.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Done>>(1);
+    // Every worker takes the next input from the walk as it frees up (the
+    // walk runs under the lock while the others clean) and sends its result
+    // here, where results are recorded in input order: no worker waits for
+    // a slow page, and none spins waiting for work.
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, Done)>();
+    let inputs = Mutex::new(inputs.enumerate());
     std::thread::scope(|scope| -> io::Result<()> {
-        let job = &job;
+        let (job, inputs) = (&job, &inputs);
         scope.spawn(move || {
-            let mut inputs = inputs;
-            loop {
-                let part: Vec<Input> = inputs.by_ref().take(chunk).collect();
-                if part.is_empty() {
-                    break;
+            pool.broadcast(|_| {
+                loop {
+                    let next = inputs.lock().unwrap_or_else(|e| e.into_inner()).next();
+                    let Some((seq, input)) = next else { break };
+                    if tx.send((seq, process(&input, job))).is_err() {
+                        break; // recording failed: stop cleaning
+                    }
                 }
-                let done =
-                    pool.install(|| part.par_iter().map(|input| process(input, job)).collect());
-                if tx.send(done).is_err() {
-                    break; // recording failed: stop cleaning
+            });
+        });
+        // Results that arrived before an earlier one, by input position.
+        // They are few: as many as finish while one slow page is cleaned.
+        let mut early: BTreeMap<usize, Done> = BTreeMap::new();
+        let mut next = 0;
+        for (seq, done) in rx {
+            early.insert(seq, done);
+            while let Some(done) = early.remove(&next) {
+                record(done, &mut manifest, shards.as_mut(), &mut summary, on_done)?;
+                next += 1;
+                if next % FLUSH_EVERY == 0 {
+                    manifest.flush()?;
                 }
             }
-        });
-        for done in rx {
-            record_chunk(done, &mut manifest, shards.as_mut(), &mut summary, on_done)?;
         }
         Ok(())
     })?;
@@ -212,42 +221,44 @@ pub fn run(
     Ok(summary)
 }
 
-/// Records a chunk of cleaned inputs, in order: shard records, manifest
-/// lines, summary and the caller's progress.
-fn record_chunk(
-    done: Vec<Done>,
+/// The manifest is flushed after this many inputs, so that an interrupted
+/// run leaves little to redo with `--resume`.
+const FLUSH_EVERY: usize = 256;
+
+/// Records a cleaned input: shard records, manifest line, summary and the
+/// caller's progress.
+fn record(
+    mut d: Done,
     manifest: &mut manifest::Writer,
-    mut shards: Option<&mut ShardWriter>,
+    shards: Option<&mut ShardWriter>,
     summary: &mut Summary,
     on_done: &mut dyn FnMut(Progress<'_>),
 ) -> io::Result<()> {
-    for mut d in done {
-        if let Some(writer) = shards.as_deref_mut() {
-            for (k, p) in d.payload.iter().enumerate() {
-                let record = Record {
-                    source: p.source.as_deref().unwrap_or(&d.entry.path),
-                    article: k + 1,
-                    title: &p.title,
-                    text: &p.text,
-                    dropped: &d.entry.dropped,
-                };
-                let file = writer.write(&record)?;
-                d.entry.articles.push(ArticleEntry {
-                    file,
-                    title: p.title.clone(),
-                    source: p.source.clone(),
-                });
-            }
+    if let Some(writer) = shards {
+        for (k, p) in d.payload.iter().enumerate() {
+            let record = Record {
+                source: p.source.as_deref().unwrap_or(&d.entry.path),
+                article: k + 1,
+                title: &p.title,
+                text: &p.text,
+                dropped: &d.entry.dropped,
+            };
+            let file = writer.write(&record)?;
+            d.entry.articles.push(ArticleEntry {
+                file,
+                title: p.title.clone(),
+                source: p.source.clone(),
+            });
         }
-        manifest.write(&d.entry)?;
-        summary.add(&d.entry, d.reused);
-        on_done(Progress {
-            entry: &d.entry,
-            reused: d.reused,
-            view: d.view,
-        });
     }
-    manifest.flush()
+    manifest.write(&d.entry)?;
+    summary.add(&d.entry, d.reused);
+    on_done(Progress {
+        entry: &d.entry,
+        reused: d.reused,
+        view: d.view,
+    });
+    Ok(())
 }
 
 /// Temporary files an interrupted run left behind (see [`write_atomic`]).
