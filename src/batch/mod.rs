@@ -183,7 +183,8 @@ pub fn run(
     // walk runs under the lock while the others clean) and sends its result
     // here, where results are recorded in input order: no worker waits for
     // a slow page, and none spins waiting for work.
-    let (tx, rx) = std::sync::mpsc::channel::<(usize, Done)>();
+    // Bounded, so that a slow recorder holds the workers back.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Done)>(pool.current_num_threads() * 16);
     let inputs = Mutex::new(inputs.enumerate());
     std::thread::scope(|scope| -> io::Result<()> {
         let (job, inputs) = (&job, &inputs);
