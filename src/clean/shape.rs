@@ -120,7 +120,7 @@ fn is_ascii_space(c: u8) -> bool {
 /// when byte `j` is ASCII white space, of `alnum` when it is an ASCII
 /// letter or digit. Bits past the chunk's end are spaces (a line ends as
 /// if followed by a space).
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Masks {
     space: u64,
     alnum: u64,
@@ -132,11 +132,26 @@ struct Masks {
 #[inline]
 fn masks(chunk: &[u8]) -> Masks {
     #[cfg(target_arch = "x86_64")]
-    if let Ok(full) = <&[u8; 64]>::try_from(chunk) {
-        return masks_sse2(full);
+    {
+        if let Ok(full) = <&[u8; 64]>::try_from(chunk) {
+            return masks_sse2(full);
+        }
+        // A line's last, short chunk: padded with spaces, which set the
+        // space bits past its end and no other.
+        let mut padded = [b' '; 64];
+        padded[..chunk.len()].copy_from_slice(chunk);
+        masks_sse2(&padded)
     }
+    #[cfg(not(target_arch = "x86_64"))]
+    masks_scalar(chunk)
+}
+
+/// [`masks`] one byte at a time: the portable version, and the reference
+/// the SIMD one is tested against.
+#[cfg(any(test, not(target_arch = "x86_64")))]
+fn masks_scalar(chunk: &[u8]) -> Masks {
     let mut m = Masks {
-        space: !0u64 << chunk.len(),
+        space: (!0u64).checked_shl(chunk.len() as u32).unwrap_or(0),
         alnum: 0,
         lead: 0,
     };
@@ -457,6 +472,18 @@ mod tests {
                 words_exact(b, STOP_SAMPLE).0 as usize,
                 line.split_whitespace().count()
             );
+        }
+    }
+
+    #[test]
+    fn simd_masks_agree_with_the_byte_by_byte_ones() {
+        // Every byte value, at every position, in chunks of every length.
+        let bytes: Vec<u8> = (0..=255u8).chain(0..=255u8).collect();
+        for start in 0..256 {
+            for len in [0, 1, 15, 16, 17, 33, 63, 64] {
+                let chunk = &bytes[start..start + len];
+                assert_eq!(masks(chunk), masks_scalar(chunk), "{chunk:?}");
+            }
         }
     }
 
