@@ -33,20 +33,27 @@ pub fn write_unified_diff(
             writeln!(w, "--- {a}\n+++ {b}")?;
         }
         writeln!(w, "{}", UnifiedHunkHeader::new(&hunk))?;
+        // Lines go out with plain writes: formatting each one cost more
+        // than building the diff.
+        let mut line = |tag: u8, text: &str| -> io::Result<()> {
+            w.write_all(&[tag])?;
+            w.write_all(text.as_bytes())?;
+            w.write_all(b"\n")
+        };
         for op in &hunk {
-            for i in op.old_range() {
-                if !matches!(op, DiffOp::Insert { .. }) {
-                    let tag = if matches!(op, DiffOp::Equal { .. }) {
-                        ' '
-                    } else {
-                        '-'
-                    };
-                    writeln!(w, "{tag}{}", old[i])?;
+            if !matches!(op, DiffOp::Insert { .. }) {
+                let tag = if matches!(op, DiffOp::Equal { .. }) {
+                    b' '
+                } else {
+                    b'-'
+                };
+                for i in op.old_range() {
+                    line(tag, old[i])?;
                 }
             }
             if let DiffOp::Insert { .. } | DiffOp::Replace { .. } = op {
                 for j in op.new_range() {
-                    writeln!(w, "+{}", new[j])?;
+                    line(b'+', new[j])?;
                 }
             }
         }
