@@ -90,9 +90,18 @@ impl MatchTable {
         }
     }
 
+    pub fn is_blank(&self, line: usize) -> bool {
+        self.blank[line]
+    }
+
     /// Whether any pattern matched line `line`.
     pub fn any(&self, line: usize) -> bool {
         self.starts[line] != self.starts[line + 1]
+    }
+
+    /// The ids of the patterns that matched line `line`, in increasing order.
+    pub fn ids(&self, line: usize) -> &[u32] {
+        &self.ids[self.starts[line] as usize..self.starts[line + 1] as usize]
     }
 
     /// Whether `pat` matched line `line`.
@@ -100,8 +109,7 @@ impl MatchTable {
         if pat.id == Pat::ANY_LINE {
             return !self.blank[line];
         }
-        let s = &self.ids[self.starts[line] as usize..self.starts[line + 1] as usize];
-        s.binary_search(&(pat.id as u32)).is_ok()
+        self.ids(line).binary_search(&(pat.id as u32)).is_ok()
     }
 }
 

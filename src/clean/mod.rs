@@ -396,14 +396,18 @@ impl<'t> Engine<'t, '_> {
     /// `zones` is None, else the header- and footer-zoned ones.
     fn scan(&mut self, seg: Range<usize>, zones: Option<Zones>, lines_only: bool) {
         let rules = self.rules.rules();
+        let mut triggered = Vec::new();
         let mut i = seg.start;
         while i < seg.end {
-            if self.verdicts[i] != Verdict::Kept || !self.table.any(i) {
+            if self.verdicts[i] != Verdict::Kept {
                 i += 1;
                 continue;
             }
+            // Only the rules this line's patterns can set off, in rule order.
+            self.rules.triggered(self.table, i, &mut triggered);
             let mut next = i + 1;
-            for (ri, rule) in rules.iter().enumerate() {
+            for &ri in &triggered {
+                let rule = &rules[ri];
                 let applies = match zones {
                     None => rule.zone == Zone::Any,
                     Some(z) => rule.zone != Zone::Any && Self::in_zone(rule.zone, i, z),
@@ -686,6 +690,23 @@ mod tests {
     }
 
     const EX: &str = "drop = ['x']\nkeep = ['y']\ndescription = 'd'\n";
+
+    #[test]
+    fn a_rule_for_any_line_fires_on_lines_no_other_pattern_matched() {
+        // `\S` is answered without the matcher, so such a line has no
+        // pattern hits of its own.
+        let set = rules(&format!(
+            "[[rule]]\nid = 'tail'\nkind = 'line'\nzone = 'footer'\npattern = '\\S'\n{EX}"
+        ));
+        let page = "Title\nThe council met on Monday and voted to keep the library open on Saturdays.\nShare this";
+        assert_eq!(
+            articles(page, &set),
+            vec![vec![
+                "Title",
+                "The council met on Monday and voted to keep the library open on Saturdays."
+            ]]
+        );
+    }
 
     #[test]
     fn line_rule_drops_matching_lines_and_records_the_rule() {

@@ -73,6 +73,10 @@ pub struct RuleSet {
     /// Patterns compiled alone, tested only where a rule needs them
     /// (indexed by `Pat::id - Pat::OWN`).
     own: Vec<Regex>,
+    /// The line and block rules each matcher pattern can set off (by
+    /// pattern id), and those set off by any non-blank line, in rule order.
+    triggers: Vec<Vec<usize>>,
+    any_line_triggers: Vec<usize>,
     /// The scoped rules (indices) and their globs, in the same order.
     scoped: Vec<usize>,
     scopes: globset::GlobSet,
@@ -152,10 +156,25 @@ impl RuleSet {
             }
         }
         let scopes = globs.build().unwrap_or_else(|_| globset::GlobSet::empty());
+        let mut triggers = vec![Vec::new(); set.len()];
+        let mut any_line_triggers = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            let pat = match &rule.kind {
+                Kind::Line { pattern } => pattern,
+                Kind::Block(b) => &b.start,
+                _ => continue,
+            };
+            match pat.id {
+                Pat::ANY_LINE => any_line_triggers.push(i),
+                id => triggers[id].push(i),
+            }
+        }
         Ok(RuleSet {
             rules,
             set,
             own,
+            triggers,
+            any_line_triggers,
             scoped,
             scopes,
         })
@@ -213,6 +232,20 @@ impl RuleSet {
     /// [`Matcher::page_hits`] and [`Matcher::matches_unpaged`]).
     pub fn matcher(&self) -> &Matcher {
         &self.set
+    }
+
+    /// The line and block rules that line `line` may set off, from the
+    /// patterns that matched it, in rule order (appended to `out`).
+    pub fn triggered(&self, table: &MatchTable, line: usize, out: &mut Vec<usize>) {
+        out.clear();
+        for &id in table.ids(line) {
+            out.extend_from_slice(&self.triggers[id as usize]);
+        }
+        if !table.is_blank(line) {
+            out.extend_from_slice(&self.any_line_triggers);
+        }
+        out.sort_unstable();
+        out.dedup();
     }
 
     /// The compiled regex of a pattern tested on its own (rewrites, and
