@@ -2,9 +2,10 @@
 //! parallel, writing each page's articles (and diff), and recording every
 //! input in the [`manifest`].
 //!
-//! Inputs go through in chunks: each chunk is cleaned in parallel, then its
-//! results are recorded in input order by one writer. Memory stays bounded
-//! whatever the number of files, and every output — article files, shards,
+//! Every worker takes the next input as it frees up, and one writer records
+//! the results in input order. Workers stay at most a fixed window of
+//! inputs ahead of the writer, so memory stays bounded whatever the number
+//! of files (or one slow input), and every output — article files, shards,
 //! manifest — is the same whatever the number of threads.
 
 pub mod manifest;
@@ -180,46 +181,110 @@ pub fn run(
         dirs: Mutex::new(HashSet::new()),
     };
     // Every worker takes the next input from the walk as it frees up (the
-    // walk runs under the lock while the others clean) and sends its result
-    // here, where results are recorded in input order: no worker waits for
-    // a slow page, and none spins waiting for work.
-    // Bounded, so that a slow recorder holds the workers back.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Done)>(pool.current_num_threads() * 16);
-    let inputs = Mutex::new(inputs.enumerate());
+    // walk runs under the feed's lock while the others clean) and sends its
+    // result here, where results are recorded in input order: no worker
+    // waits for a slow page unless it is a window of inputs ahead of it.
+    let threads = pool.current_num_threads();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Done)>(threads * 16);
+    let feed = Feed::new(inputs, threads * 64);
     std::thread::scope(|scope| -> io::Result<()> {
-        let (job, inputs) = (&job, &inputs);
+        let (job, feed) = (&job, &feed);
         scope.spawn(move || {
             pool.broadcast(|_| {
-                loop {
-                    let next = inputs.lock().unwrap_or_else(|e| e.into_inner()).next();
-                    let Some((seq, input)) = next else { break };
+                while let Some((seq, input)) = feed.take() {
                     if tx.send((seq, process(&input, job))).is_err() {
                         break; // recording failed: stop cleaning
                     }
                 }
             });
         });
-        // Results that arrived before an earlier one, by input position.
-        // They are few: as many as finish while one slow page is cleaned.
-        let mut early: BTreeMap<usize, Done> = BTreeMap::new();
-        let mut next = 0;
-        for (seq, done) in rx {
-            early.insert(seq, done);
-            while let Some(done) = early.remove(&next) {
-                record(done, &mut manifest, shards.as_mut(), &mut summary, on_done)?;
-                next += 1;
-                if next % FLUSH_EVERY == 0 {
-                    manifest.flush()?;
+        let recorded = (|| {
+            // Results that arrived before an earlier one, by input position:
+            // at most the feed's window.
+            let mut early: BTreeMap<usize, Done> = BTreeMap::new();
+            let mut next = 0;
+            for (seq, done) in rx {
+                early.insert(seq, done);
+                while let Some(done) = early.remove(&next) {
+                    record(done, &mut manifest, shards.as_mut(), &mut summary, on_done)?;
+                    next += 1;
+                    if next % FLUSH_EVERY == 0 {
+                        manifest.flush()?;
+                    }
                 }
+                feed.recorded(next);
             }
-        }
-        Ok(())
+            Ok(())
+        })();
+        // Done or failed: no worker may stay waiting for room.
+        feed.stop();
+        recorded
     })?;
     if let Some(writer) = shards {
         writer.finish()?;
     }
     manifest.finish()?;
     Ok(summary)
+}
+
+/// The inputs, handed to workers one at a time with their position, at
+/// most `window` ahead of the last one recorded.
+struct Feed<I> {
+    state: Mutex<FeedState<I>>,
+    room: std::sync::Condvar,
+    window: usize,
+}
+
+struct FeedState<I> {
+    inputs: I,
+    taken: usize,
+    recorded: usize,
+    stopped: bool,
+}
+
+impl<I: Iterator<Item = Input>> Feed<I> {
+    fn new(inputs: I, window: usize) -> Self {
+        Feed {
+            state: Mutex::new(FeedState {
+                inputs,
+                taken: 0,
+                recorded: 0,
+                stopped: false,
+            }),
+            room: std::sync::Condvar::new(),
+            window,
+        }
+    }
+
+    /// The next input and its position; waits while the window is full.
+    /// None at the end of the inputs, or once the run stopped.
+    fn take(&self) -> Option<(usize, Input)> {
+        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = self
+            .room
+            .wait_while(state, |s| !s.stopped && s.taken >= s.recorded + self.window)
+            .unwrap_or_else(|e| e.into_inner());
+        if state.stopped {
+            return None;
+        }
+        let input = state.inputs.next()?;
+        state.taken += 1;
+        Some((state.taken - 1, input))
+    }
+
+    /// The first `n` inputs are recorded: their room is free again.
+    fn recorded(&self, n: usize) {
+        self.state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .recorded = n;
+        self.room.notify_all();
+    }
+
+    fn stop(&self) {
+        self.state.lock().unwrap_or_else(|e| e.into_inner()).stopped = true;
+        self.room.notify_all();
+    }
 }
 
 /// The manifest is flushed after this many inputs, so that an interrupted
@@ -560,4 +625,46 @@ fn write_outputs(
         })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn inputs(n: usize) -> impl Iterator<Item = Input> {
+        (0..n).map(|i| Input {
+            path: PathBuf::from(format!("p{i}.txt")),
+            stem: PathBuf::from(format!("p{i}")),
+            error: None,
+        })
+    }
+
+    #[test]
+    fn the_feed_stays_a_window_ahead_of_recording() {
+        let feed = Feed::new(inputs(10), 3);
+        for k in 0..3 {
+            assert_eq!(feed.take().map(|t| t.0), Some(k));
+        }
+        std::thread::scope(|s| {
+            // A slow first input holds the rest back: the window is full.
+            let waiting = s.spawn(|| feed.take().map(|t| t.0));
+            std::thread::sleep(Duration::from_millis(100));
+            assert!(!waiting.is_finished(), "a full window makes workers wait");
+            feed.recorded(1);
+            assert_eq!(waiting.join().unwrap(), Some(3));
+            // A stopped run (a failed write) releases waiting workers empty.
+            let waiting = s.spawn(|| feed.take().map(|t| t.0));
+            std::thread::sleep(Duration::from_millis(50));
+            feed.stop();
+            assert_eq!(waiting.join().unwrap(), None);
+        });
+    }
+
+    #[test]
+    fn the_feed_ends_with_its_inputs() {
+        let feed = Feed::new(inputs(2), 8);
+        let taken: Vec<usize> = std::iter::from_fn(|| feed.take().map(|t| t.0)).collect();
+        assert_eq!(taken, [0, 1]);
+    }
 }
