@@ -378,25 +378,33 @@ fn line_prefix_literals(alt: &Hir) -> Option<Hir> {
 /// a search over the whole page finds the lines it matches: no anchors or
 /// other assertions, and no character class that holds a newline.
 fn stays_in_line(alt: &Hir) -> bool {
-    fn newline_free(h: &Hir) -> bool {
+    // Lines end at `\n`, `\r\n` and a lone `\r`: a match must hold neither.
+    let breaks = |lo: u32, hi: u32| {
+        [b'\n', b'\r']
+            .iter()
+            .any(|&b| (lo..=hi).contains(&u32::from(b)))
+    };
+    fn line_local(h: &Hir, breaks: &dyn Fn(u32, u32) -> bool) -> bool {
         match h.kind() {
             HirKind::Empty | HirKind::Look(_) => true,
-            HirKind::Literal(l) => !l.0.contains(&b'\n'),
+            HirKind::Literal(l) => !l.0.iter().any(|&b| b == b'\n' || b == b'\r'),
             HirKind::Class(regex_syntax::hir::Class::Unicode(c)) => !c
                 .ranges()
                 .iter()
-                .any(|r| r.start() <= '\n' && '\n' <= r.end()),
+                .any(|r| breaks(u32::from(r.start()), u32::from(r.end()))),
             HirKind::Class(regex_syntax::hir::Class::Bytes(c)) => !c
                 .ranges()
                 .iter()
-                .any(|r| r.start() <= b'\n' && b'\n' <= r.end()),
-            HirKind::Repetition(r) => newline_free(&r.sub),
-            HirKind::Capture(c) => newline_free(&c.sub),
-            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().all(newline_free),
+                .any(|r| breaks(u32::from(r.start()), u32::from(r.end()))),
+            HirKind::Repetition(r) => line_local(&r.sub, breaks),
+            HirKind::Capture(c) => line_local(&c.sub, breaks),
+            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().all(|h| line_local(h, breaks)),
         }
     }
     let props = alt.properties();
-    props.look_set().is_empty() && props.minimum_len().is_some_and(|n| n > 0) && newline_free(alt)
+    props.look_set().is_empty()
+        && props.minimum_len().is_some_and(|n| n > 0)
+        && line_local(alt, &breaks)
 }
 
 fn build(alt: &Hir) -> Result<Regex, regex::Error> {
@@ -556,6 +564,9 @@ mod tests {
             // Found by their leading literals, then tried on the line.
             r"©[^©.!?]*$",
             r"(?:Photo|Image): [^.]*$",
+            // Could run across a lone `\r` (a line break) and hide `x`.
+            r"Q.+Z",
+            "x",
         ];
         let m = matcher(&pats);
         assert_eq!(
@@ -564,7 +575,7 @@ mod tests {
             "patterns are searched by page, as they are and by their literals"
         );
         let page = "  foo\nALL RIGHTS RESERVED.\n\n   \nab ab\n x\nxz \n\r\nbar\nq\nqqbar\n\t foo bar  \n\
-            Dawn © Jo Marsh/AFP\nA © B. Then more\n© x\n© y.\nPhoto: Jo Marsh\nImage: a. b\n  © z  ";
+            Dawn © Jo Marsh/AFP\nA © B. Then more\n© x\n© y.\nPhoto: Jo Marsh\nImage: a. b\n  © z  \nQx\rZ\n";
         let lines = crate::clean::lines::split(page);
         let hits = m.page_hits(page, &lines);
         let mut scratch = m.scratch();
