@@ -186,7 +186,9 @@ pub fn run(
     // waits for a slow page unless it is a window of inputs ahead of it.
     let threads = pool.current_num_threads();
     let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Done)>(threads * 16);
-    let feed = Feed::new(inputs, threads * 64);
+    // Wide enough to clean on through one slow page (a 30 MB page takes a
+    // fraction of a second, in which a thread cleans hundreds of small ones).
+    let feed = Feed::new(inputs, threads * 1024);
     std::thread::scope(|scope| -> io::Result<()> {
         let (job, feed) = (&job, &feed);
         scope.spawn(move || {
