@@ -200,24 +200,14 @@ pub fn run(
                 }
             });
         });
-        let recorded = (|| {
-            // Results that arrived before an earlier one, by input position:
-            // at most the feed's window.
-            let mut early: BTreeMap<usize, Done> = BTreeMap::new();
-            let mut next = 0;
-            for (seq, done) in rx {
-                early.insert(seq, done);
-                while let Some(done) = early.remove(&next) {
-                    record(done, &mut manifest, shards.as_mut(), &mut summary, on_done)?;
-                    next += 1;
-                    if next % FLUSH_EVERY == 0 {
-                        manifest.flush()?;
-                    }
-                }
-                feed.recorded(next);
-            }
-            Ok(())
-        })();
+        let recorded = record_in_order(
+            rx,
+            feed,
+            &mut manifest,
+            shards.as_mut(),
+            &mut summary,
+            on_done,
+        );
         // Done or failed: no worker may stay waiting for room.
         feed.stop();
         recorded
@@ -287,6 +277,34 @@ impl<I: Iterator<Item = Input>> Feed<I> {
         self.state.lock().unwrap_or_else(|e| e.into_inner()).stopped = true;
         self.room.notify_all();
     }
+}
+
+/// Records the results arriving on `rx` in input order, freeing the feed's
+/// window as it goes.
+fn record_in_order<I: Iterator<Item = Input>>(
+    rx: std::sync::mpsc::Receiver<(usize, Done)>,
+    feed: &Feed<I>,
+    manifest: &mut manifest::Writer,
+    mut shards: Option<&mut ShardWriter>,
+    summary: &mut Summary,
+    on_done: &mut dyn FnMut(Progress<'_>),
+) -> io::Result<()> {
+    // Results that arrived before an earlier one, by input position: at
+    // most the feed's window.
+    let mut early: BTreeMap<usize, Done> = BTreeMap::new();
+    let mut next = 0;
+    for (seq, done) in rx {
+        early.insert(seq, done);
+        while let Some(done) = early.remove(&next) {
+            record(done, manifest, shards.as_deref_mut(), summary, on_done)?;
+            next += 1;
+            if next % FLUSH_EVERY == 0 {
+                manifest.flush()?;
+            }
+        }
+        feed.recorded(next);
+    }
+    Ok(())
 }
 
 /// The manifest is flushed after this many inputs, so that an interrupted

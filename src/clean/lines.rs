@@ -90,13 +90,9 @@ impl MatchTable {
         }
     }
 
+    /// Whether line `line` is blank (no pattern can match it).
     pub fn is_blank(&self, line: usize) -> bool {
         self.blank[line]
-    }
-
-    /// Whether any pattern matched line `line`.
-    pub fn any(&self, line: usize) -> bool {
-        self.starts[line] != self.starts[line + 1]
     }
 
     /// The ids of the patterns that matched line `line`, in increasing order.

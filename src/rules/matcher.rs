@@ -361,7 +361,7 @@ fn line_prefix_literals(alt: &Hir) -> Option<Hir> {
     let seq = Extractor::new().kind(ExtractKind::Prefix).extract(alt);
     let literals = seq.literals()?;
     let usable = |l: &regex_syntax::hir::literal::Literal| {
-        l.as_bytes().len() >= 2 && !l.as_bytes().iter().any(|&b| b == b'\n' || b == b'\r')
+        l.as_bytes().len() >= 2 && !l.as_bytes().iter().copied().any(is_line_break)
     };
     if literals.is_empty() || literals.len() > 16 || !literals.iter().all(usable) {
         return None;
@@ -376,35 +376,34 @@ fn line_prefix_literals(alt: &Hir) -> Option<Hir> {
 
 /// Whether every match of `alt` lies inside one line and is not empty, so
 /// a search over the whole page finds the lines it matches: no anchors or
-/// other assertions, and no character class that holds a newline.
+/// other assertions, and no literal or class that holds a line break.
 fn stays_in_line(alt: &Hir) -> bool {
-    // Lines end at `\n`, `\r\n` and a lone `\r`: a match must hold neither.
-    let breaks = |lo: u32, hi: u32| {
-        [b'\n', b'\r']
-            .iter()
-            .any(|&b| (lo..=hi).contains(&u32::from(b)))
-    };
-    fn line_local(h: &Hir, breaks: &dyn Fn(u32, u32) -> bool) -> bool {
+    fn line_local(h: &Hir) -> bool {
+        let holds_break = |lo: u32, hi: u32| (lo..=hi.min(0xff)).any(|c| is_line_break(c as u8));
         match h.kind() {
             HirKind::Empty | HirKind::Look(_) => true,
-            HirKind::Literal(l) => !l.0.iter().any(|&b| b == b'\n' || b == b'\r'),
+            HirKind::Literal(l) => !l.0.iter().copied().any(is_line_break),
             HirKind::Class(regex_syntax::hir::Class::Unicode(c)) => !c
                 .ranges()
                 .iter()
-                .any(|r| breaks(u32::from(r.start()), u32::from(r.end()))),
+                .any(|r| holds_break(u32::from(r.start()), u32::from(r.end()))),
             HirKind::Class(regex_syntax::hir::Class::Bytes(c)) => !c
                 .ranges()
                 .iter()
-                .any(|r| breaks(u32::from(r.start()), u32::from(r.end()))),
-            HirKind::Repetition(r) => line_local(&r.sub, breaks),
-            HirKind::Capture(c) => line_local(&c.sub, breaks),
-            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().all(|h| line_local(h, breaks)),
+                .any(|r| holds_break(u32::from(r.start()), u32::from(r.end()))),
+            HirKind::Repetition(r) => line_local(&r.sub),
+            HirKind::Capture(c) => line_local(&c.sub),
+            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().all(line_local),
         }
     }
     let props = alt.properties();
-    props.look_set().is_empty()
-        && props.minimum_len().is_some_and(|n| n > 0)
-        && line_local(alt, &breaks)
+    props.look_set().is_empty() && props.minimum_len().is_some_and(|n| n > 0) && line_local(alt)
+}
+
+/// Lines end at `\n`, `\r\n` and a lone `\r`: a match searched over the
+/// page must hold neither to stay on one line.
+fn is_line_break(b: u8) -> bool {
+    b == b'\n' || b == b'\r'
 }
 
 fn build(alt: &Hir) -> Result<Regex, regex::Error> {

@@ -256,10 +256,10 @@ impl RuleSet {
 
     /// Whether `pat` matches line `line` of the page whose lines `table`
     /// holds: from the table, or for an own-regex pattern from the line's
-    /// text itself.
-    pub fn hit(&self, table: &MatchTable, line: usize, text: &str, pat: &Pat) -> bool {
+    /// text itself, `line_text`.
+    pub fn hit(&self, table: &MatchTable, line: usize, line_text: &str, pat: &Pat) -> bool {
         if pat.is_own() {
-            self.own_regex(pat).is_match(text)
+            self.own_regex(pat).is_match(line_text)
         } else {
             table.hit(line, pat)
         }

@@ -225,7 +225,6 @@ impl Kind {
         }
     }
 
-    /// Every pattern of the rule, for assigning set ids.
     /// The rule's patterns, each with whether it must be known for every
     /// line (`true`: the matcher answers it in its one pass) or only where
     /// the rule's anchor already matched (`false`: a block's end and reach
