@@ -2,10 +2,11 @@
 //! parallel, writing each page's articles (and diff), and recording every
 //! input in the [`manifest`].
 //!
-//! Every worker takes the next input as it frees up, and one writer records
-//! the results in input order. Workers stay at most a fixed window of
-//! inputs ahead of the writer, so memory stays bounded whatever the number
-//! of files (or one slow input), and every output — article files, shards,
+//! Every worker takes the next input as it frees up and records the results
+//! in input order: its own, and any that were waiting for it. Workers stay
+//! at most a fixed window of inputs ahead of the recording, so memory stays
+//! bounded whatever the number of files (or one slow input), and every
+//! output — article files, shards,
 //! manifest — is the same whatever the number of threads.
 
 pub mod manifest;
@@ -154,14 +155,14 @@ pub struct Progress<'a> {
 }
 
 /// Cleans every input on `pool`'s threads, recording each in
-/// `OUT/manifest.jsonl`. `on_done` is called on the calling thread for each
-/// input, in input order.
+/// `OUT/manifest.jsonl`. `on_done` is called for each input, in input
+/// order, by whichever worker records it.
 pub fn run(
     pool: &rayon::ThreadPool,
     inputs: impl Iterator<Item = Input> + Send,
     rules: &RuleSet,
     opts: &Options,
-    on_done: &mut dyn FnMut(Progress<'_>),
+    on_done: &mut (dyn FnMut(Progress<'_>) + Send),
 ) -> io::Result<Summary> {
     fs::create_dir_all(&opts.out)?;
     let previous = if opts.resume {
@@ -170,53 +171,59 @@ pub fn run(
     } else {
         HashMap::new()
     };
-    let mut manifest = manifest::Writer::create(&opts.out)?;
-    let mut shards =
-        (opts.format == Format::Jsonl).then(|| ShardWriter::new(&opts.out, opts.shard_bytes));
-    let mut summary = Summary::default();
     let job = Job {
         rules,
         opts,
         previous: &previous,
         dirs: Mutex::new(HashSet::new()),
     };
-    // Every worker takes the next input from the walk as it frees up (the
-    // walk runs under the feed's lock while the others clean) and sends its
-    // result here, where results are recorded in input order: no worker
-    // waits for a slow page unless it is a window of inputs ahead of it.
     let threads = pool.current_num_threads();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Done)>(threads * 16);
     // Wide enough to clean on through one slow page (a 30 MB page takes a
     // fraction of a second, in which a thread cleans hundreds of small ones).
     let feed = Feed::new(inputs, threads * 1024);
-    std::thread::scope(|scope| -> io::Result<()> {
-        let (job, feed) = (&job, &feed);
-        scope.spawn(move || {
-            pool.broadcast(|_| {
-                while let Some((seq, input)) = feed.take() {
-                    if tx.send((seq, process(&input, job))).is_err() {
-                        break; // recording failed: stop cleaning
-                    }
+    let recorder = Mutex::new(Recorder {
+        early: BTreeMap::new(),
+        next: 0,
+        manifest: manifest::Writer::create(&opts.out)?,
+        shards: (opts.format == Format::Jsonl)
+            .then(|| ShardWriter::new(&opts.out, opts.shard_bytes)),
+        summary: Summary::default(),
+        on_done,
+        failed: None,
+    });
+    // Every worker takes the next input from the walk as it frees up (the
+    // walk runs under the feed's lock while the others clean) and records
+    // its result itself, with any that were waiting for it: no thread is
+    // woken per input, and none waits for a slow page unless it is a
+    // window of inputs ahead of it.
+    pool.broadcast(|_| {
+        while let Some((seq, input)) = feed.take() {
+            let done = process(&input, &job);
+            let mut r = recorder.lock().unwrap_or_else(|e| e.into_inner());
+            match r.record(seq, done) {
+                Ok(next) => {
+                    drop(r);
+                    feed.recorded(next);
                 }
-            });
-        });
-        let recorded = record_in_order(
-            rx,
-            feed,
-            &mut manifest,
-            shards.as_mut(),
-            &mut summary,
-            on_done,
-        );
-        // Done or failed: no worker may stay waiting for room.
-        feed.stop();
-        recorded
-    })?;
-    if let Some(writer) = shards {
+                Err(e) => {
+                    r.failed.get_or_insert(e);
+                    // No worker may stay waiting for room.
+                    feed.stop();
+                    break;
+                }
+            }
+        }
+    });
+    let r = recorder.into_inner().unwrap_or_else(|e| e.into_inner());
+    if let Some(e) = r.failed {
+        return Err(e);
+    }
+    debug_assert!(r.early.is_empty(), "every input was recorded");
+    if let Some(writer) = r.shards {
         writer.finish()?;
     }
-    manifest.finish()?;
-    Ok(summary)
+    r.manifest.finish()?;
+    Ok(r.summary)
 }
 
 /// The inputs, handed to workers one at a time with their position, at
@@ -264,13 +271,16 @@ impl<I: Iterator<Item = Input>> Feed<I> {
         Some((state.taken - 1, input))
     }
 
-    /// The first `n` inputs are recorded: their room is free again.
+    /// The first `n` inputs are recorded: their room is free again. Only a
+    /// full window has workers waiting to be woken.
     fn recorded(&self, n: usize) {
-        self.state
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .recorded = n;
-        self.room.notify_all();
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let was_full = state.taken >= state.recorded + self.window;
+        state.recorded = state.recorded.max(n);
+        drop(state);
+        if was_full {
+            self.room.notify_all();
+        }
     }
 
     fn stop(&self) {
@@ -279,32 +289,43 @@ impl<I: Iterator<Item = Input>> Feed<I> {
     }
 }
 
-/// Records the results arriving on `rx` in input order, freeing the feed's
-/// window as it goes.
-fn record_in_order<I: Iterator<Item = Input>>(
-    rx: std::sync::mpsc::Receiver<(usize, Done)>,
-    feed: &Feed<I>,
-    manifest: &mut manifest::Writer,
-    mut shards: Option<&mut ShardWriter>,
-    summary: &mut Summary,
-    on_done: &mut dyn FnMut(Progress<'_>),
-) -> io::Result<()> {
-    // Results that arrived before an earlier one, by input position: at
-    // most the feed's window.
-    let mut early: BTreeMap<usize, Done> = BTreeMap::new();
-    let mut next = 0;
-    for (seq, done) in rx {
-        early.insert(seq, done);
-        while let Some(done) = early.remove(&next) {
-            record(done, manifest, shards.as_deref_mut(), summary, on_done)?;
-            next += 1;
-            if next % FLUSH_EVERY == 0 {
-                manifest.flush()?;
+/// The writer's side of a run: results are recorded in input order, those
+/// that arrive before an earlier one wait here (at most the feed's window).
+struct Recorder<'a> {
+    early: BTreeMap<usize, Done>,
+    /// The position of the next input to record.
+    next: usize,
+    manifest: manifest::Writer,
+    shards: Option<ShardWriter>,
+    summary: Summary,
+    on_done: &'a mut (dyn FnMut(Progress<'_>) + Send),
+    /// The first write that failed; the run stops there.
+    failed: Option<io::Error>,
+}
+
+impl Recorder<'_> {
+    /// Takes input `seq`'s result and records every result now in order;
+    /// returns how many inputs are recorded.
+    fn record(&mut self, seq: usize, done: Done) -> io::Result<usize> {
+        if self.failed.is_some() {
+            return Err(io::Error::other("an earlier write failed"));
+        }
+        self.early.insert(seq, done);
+        while let Some(done) = self.early.remove(&self.next) {
+            record(
+                done,
+                &mut self.manifest,
+                self.shards.as_mut(),
+                &mut self.summary,
+                self.on_done,
+            )?;
+            self.next += 1;
+            if self.next.is_multiple_of(FLUSH_EVERY) {
+                self.manifest.flush()?;
             }
         }
-        feed.recorded(next);
+        Ok(self.next)
     }
-    Ok(())
 }
 
 /// The manifest is flushed after this many inputs, so that an interrupted
@@ -318,7 +339,7 @@ fn record(
     manifest: &mut manifest::Writer,
     shards: Option<&mut ShardWriter>,
     summary: &mut Summary,
-    on_done: &mut dyn FnMut(Progress<'_>),
+    on_done: &mut (dyn FnMut(Progress<'_>) + Send),
 ) -> io::Result<()> {
     if let Some(writer) = shards {
         for (k, p) in d.payload.iter().enumerate() {
@@ -437,7 +458,10 @@ fn examine(
         io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes).map_err(read_error)?;
         return clean_bytes(input, job, entry, payload, view, bytes);
     }
-    let meta = fs::metadata(&input.path).map_err(read_error)?;
+    // Opened once: its size and time come from the open file, and the
+    // read fills a buffer of that size.
+    let mut file = fs::File::open(&input.path).map_err(read_error)?;
+    let meta = file.metadata().map_err(read_error)?;
     entry.bytes_in = meta.len();
     entry.mtime_ns = manifest::mtime_ns(&meta);
     if let Some(prev) = previous.get(&entry.path)
@@ -458,7 +482,9 @@ fn examine(
             ),
         ));
     }
-    let bytes = fs::read(&input.path).map_err(read_error)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).map_or(0, |n| n + 1));
+    io::Read::read_to_end(&mut file, &mut bytes).map_err(read_error)?;
+    drop(file);
     clean_bytes(input, job, entry, payload, view, bytes)
 }
 
@@ -679,6 +705,57 @@ mod tests {
             feed.stop();
             assert_eq!(waiting.join().unwrap(), None);
         });
+    }
+
+    #[test]
+    fn results_are_recorded_in_input_order_whoever_finishes_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut seen = Vec::new();
+        let mut on_done = |p: Progress<'_>| seen.push(p.entry.path.clone());
+        let mut r = Recorder {
+            early: BTreeMap::new(),
+            next: 0,
+            manifest: manifest::Writer::create(dir.path()).unwrap(),
+            shards: None,
+            summary: Summary::default(),
+            on_done: &mut on_done,
+            failed: None,
+        };
+        let done = |i: usize| Done {
+            entry: Entry {
+                path: format!("p{i}.txt"),
+                status: Status::SkippedEmpty,
+                encoding: None,
+                bytes_in: 0,
+                mtime_ns: None,
+                bytes_out: 0,
+                articles: Vec::new(),
+                dropped: BTreeMap::new(),
+                error: None,
+                warning: None,
+                compression: None,
+            },
+            payload: Vec::new(),
+            reused: false,
+            view: None,
+        };
+        // Input 2 and 1 finish before input 0: nothing is recorded until 0.
+        assert_eq!(r.record(2, done(2)).unwrap(), 0);
+        assert_eq!(r.record(1, done(1)).unwrap(), 0);
+        assert_eq!(r.record(0, done(0)).unwrap(), 3);
+        assert_eq!(r.record(3, done(3)).unwrap(), 4);
+        assert!(r.early.is_empty());
+        assert_eq!(r.summary.seen, 4);
+        r.manifest.finish().unwrap();
+        assert_eq!(seen, ["p0.txt", "p1.txt", "p2.txt", "p3.txt"]);
+        let manifest = fs::read_to_string(dir.path().join("manifest.jsonl")).unwrap();
+        let order: Vec<usize> = (0..4)
+            .map(|i| manifest.find(&format!("\"p{i}.txt\"")).unwrap())
+            .collect();
+        assert!(
+            order.is_sorted(),
+            "manifest lines in input order: {order:?}"
+        );
     }
 
     #[test]
