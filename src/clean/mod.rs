@@ -22,7 +22,7 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::ops::Range;
 
-use crate::rules::{Block, BlockEnd, Kind, MirrorMode, Pat, RuleSet, Zone};
+use crate::rules::{Block, BlockEnd, Kind, MirrorMode, Pat, Region, RuleSet, Zone};
 use crate::split;
 use lines::MatchTable;
 
@@ -201,10 +201,16 @@ pub fn clean_at<'a>(text: &'a str, rules: &RuleSet, path: Option<&std::path::Pat
         rewrites: vec![None; lines.len()],
         scores: vec![None; lines.len()],
         shapes: {
-            let enough = stop_words_needed(rules);
+            let regions = regions(rules);
+            let need = |words, sentence| {
+                (regions.iter())
+                    .map(|r| region::stop_words_needed(r, words, sentence))
+                    .max()
+                    .unwrap_or(0)
+            };
             lines
                 .iter()
-                .map(|r| shape::Shape::with_stop_limit(&text[r.clone()], enough))
+                .map(|r| shape::Shape::with_stop_need(&text[r.clone()], need))
                 .collect()
         },
         active,
@@ -636,18 +642,14 @@ impl<'t> Engine<'t, '_> {
     }
 }
 
-/// How many function words per line the region rules need counted (none
-/// without a region rule).
-fn stop_words_needed(rules: &RuleSet) -> u32 {
-    rules
-        .rules()
-        .iter()
+/// The region rules: only their scores look at function words.
+fn regions(rules: &RuleSet) -> Vec<&Region> {
+    (rules.rules().iter())
         .filter_map(|r| match &r.kind {
-            Kind::Region(region) => Some(region::stop_words_needed(region)),
+            Kind::Region(region) => Some(region),
             _ => None,
         })
-        .max()
-        .unwrap_or(0)
+        .collect()
 }
 
 /// The text compared by mirrored-text rules: without list dashes, bullets

@@ -14,12 +14,32 @@ use crate::rules::Region;
 /// The share of function words a short sentence needs to count as text.
 const MID_STOP_SHARE: f64 = 0.2;
 
-/// How many function words [`score`] needs to see at most: with that many
-/// among a line's first [`STOP_SAMPLE`] words, its share passes every
-/// threshold `score` compares it with (see [`Shape::with_stop_limit`]).
-pub fn stop_words_needed(r: &Region) -> u32 {
-    let share = r.stopword_min.max(MID_STOP_SHARE);
-    ((share * f64::from(STOP_SAMPLE)).ceil() as u32).min(STOP_SAMPLE)
+/// How many function words [`score`] needs counted on a line of `words`
+/// words (ending like a sentence or not): with that many among its first
+/// [`STOP_SAMPLE`] words, its share passes the one threshold `score`
+/// compares it with, so more change nothing (see [`Shape::with_stop_need`]).
+/// None for a line whose score does not depend on them.
+pub fn stop_words_needed(r: &Region, words: u32, sentence: bool) -> u32 {
+    let w = words as usize;
+    let share = if (w >= r.prose_words && sentence) || w >= r.long_words {
+        r.stopword_min
+    } else if sentence && w >= 4 {
+        MID_STOP_SHARE
+    } else {
+        return 0;
+    };
+    // The fewest `c` with `c / n >= share`, decided by the very division
+    // `score` makes, so that rounding cannot tell them apart.
+    let n = words.min(STOP_SAMPLE);
+    let passes = |c: u32| f64::from(c) / f64::from(n) >= share;
+    let mut c = ((share * f64::from(n)).ceil().max(0.0) as u32).min(n);
+    while c > 0 && passes(c - 1) {
+        c -= 1;
+    }
+    while c < n && !passes(c) {
+        c += 1;
+    }
+    c
 }
 
 /// How much a line reads like running text.
@@ -181,7 +201,6 @@ mod tests {
                 stopword_min,
                 ..region()
             };
-            let enough = stop_words_needed(&r);
             let mut seed = 11u64;
             for n in 1..70 {
                 for _ in 0..20 {
@@ -196,7 +215,11 @@ mod tests {
                     }
                     let line = line.join(" ");
                     assert_eq!(
-                        score(Shape::with_stop_limit(&line, enough), &r, false),
+                        score(
+                            Shape::with_stop_need(&line, |w, s| stop_words_needed(&r, w, s)),
+                            &r,
+                            false
+                        ),
                         score(Shape::of(&line), &r, false),
                         "{line:?}"
                     );

@@ -129,7 +129,8 @@ struct Masks {
     lead: u64,
 }
 
-#[inline]
+// Inlined so that each caller computes only the masks it reads.
+#[inline(always)]
 fn masks(chunk: &[u8]) -> Masks {
     #[cfg(target_arch = "x86_64")]
     {
@@ -166,7 +167,7 @@ fn masks_scalar(chunk: &[u8]) -> Masks {
 /// [`masks`] of a full chunk, 16 bytes per compare. SSE2 is part of every
 /// x86-64 CPU, so no detection is needed.
 #[cfg(target_arch = "x86_64")]
-#[inline]
+#[inline(always)]
 fn masks_sse2(chunk: &[u8; 64]) -> Masks {
     use std::arch::x86_64::*;
     let mut m = Masks {
@@ -217,31 +218,46 @@ const PADDED: usize = 192;
 
 /// Words and function words of a line whose only white space is ASCII,
 /// 64 bytes at a time: word starts are non-space bits after space bits.
-/// The first [`STOP_SAMPLE`] words are looked up one by one, until
-/// `enough` function words are found; the rest are only counted. None
-/// when the line holds white space beyond ASCII (no-break space, em
+/// The words are counted first; then the first [`STOP_SAMPLE`] words are
+/// looked up one by one, until `need(words)` function words are found.
+/// None when the line holds white space beyond ASCII (no-break space, em
 /// space, …), which takes the exact scan.
-fn words_ascii_spaces(b: &[u8], enough: u32) -> Option<(u32, u32)> {
+fn words_ascii_spaces(b: &[u8], need: impl Fn(u32) -> u32) -> Option<(u32, u32)> {
     if b.len() <= PADDED {
         // Trailing spaces start no word: the counts are the line's.
         let mut buf = [b' '; PADDED + 8];
         buf[..b.len()].copy_from_slice(b);
-        return words_in_chunks(&buf, b.len().div_ceil(64), enough);
+        return words_in_chunks(&buf, b.len().div_ceil(64), need);
     }
-    words_in_chunks(b, b.len().div_ceil(64), enough)
+    words_in_chunks(b, b.len().div_ceil(64), need)
 }
 
 /// [`words_ascii_spaces`] of the first `chunks` 64-byte chunks of `b`
 /// (the last one may be short).
-fn words_in_chunks(b: &[u8], chunks: usize, enough: u32) -> Option<(u32, u32)> {
-    let (mut words, mut stop) = (0u32, 0u32);
+#[inline]
+fn words_in_chunks(b: &[u8], chunks: usize, need: impl Fn(u32) -> u32) -> Option<(u32, u32)> {
+    let words = count_words(b, chunks)?;
+    let enough = need(words).min(STOP_SAMPLE);
+    let stop = if enough == 0 {
+        0
+    } else {
+        count_stop_words(b, chunks, enough)
+    };
+    Some((words, stop))
+}
+
+/// The words of the first `chunks` chunks of `b`; None at a white space
+/// character beyond ASCII.
+#[inline]
+fn count_words(b: &[u8], chunks: usize) -> Option<u32> {
+    let mut words = 0;
     let mut space_before = 1u64;
     for c in 0..chunks {
         let chunk = &b[c * 64..b.len().min(c * 64 + 64)];
         let Masks {
             space: sp,
-            alnum,
             mut lead,
+            ..
         } = masks(chunk);
         while lead != 0 {
             if space_len(b, c * 64 + lead.trailing_zeros() as usize) > 0 {
@@ -249,9 +265,29 @@ fn words_in_chunks(b: &[u8], chunks: usize, enough: u32) -> Option<(u32, u32)> {
             }
             lead &= lead - 1;
         }
+        words += (!sp & ((sp << 1) | space_before)).count_ones();
+        space_before = sp >> 63;
+    }
+    Some(words)
+}
+
+/// Function words among the first [`STOP_SAMPLE`] words of the first
+/// `chunks` chunks of `b` (ASCII white space only), counted up to `enough`.
+#[inline]
+fn count_stop_words(b: &[u8], chunks: usize, enough: u32) -> u32 {
+    let (mut words, mut stop) = (0u32, 0u32);
+    let mut space_before = 1u64;
+    for c in 0..chunks {
+        let chunk = &b[c * 64..b.len().min(c * 64 + 64)];
+        let Masks {
+            space: sp, alnum, ..
+        } = masks(chunk);
         let mut starts = !sp & ((sp << 1) | space_before);
         space_before = sp >> 63;
-        while starts != 0 && words < STOP_SAMPLE && stop < enough {
+        while starts != 0 {
+            if words == STOP_SAMPLE || stop >= enough {
+                return stop;
+            }
             let p = starts.trailing_zeros() as usize;
             starts &= starts - 1;
             words += 1;
@@ -269,9 +305,8 @@ fn words_in_chunks(b: &[u8], chunks: usize, enough: u32) -> Option<(u32, u32)> {
             }
             stop += u32::from(is_stop_in_chunk(b, from, rest, alnum >> p));
         }
-        words += starts.count_ones();
     }
-    Some((words, stop))
+    stop
 }
 
 /// [`is_stop_bytes`] of the word starting at `b[from]` and ending within
@@ -303,7 +338,7 @@ fn is_stop_in_chunk(b: &[u8], from: usize, space: u64, alnum: u64) -> bool {
 
 /// Words and function words by the exact scan: every white space
 /// character `char::is_whitespace` knows.
-fn words_exact(b: &[u8], enough: u32) -> (u32, u32) {
+fn words_exact(b: &[u8]) -> (u32, u32) {
     let (mut words, mut stop) = (0u32, 0u32);
     let mut start = None;
     let mut i = 0;
@@ -321,7 +356,7 @@ fn words_exact(b: &[u8], enough: u32) -> (u32, u32) {
         }
         if let Some(s) = start.take() {
             words += 1;
-            if words <= STOP_SAMPLE && stop < enough {
+            if words <= STOP_SAMPLE {
                 stop += u32::from(is_stop_bytes(&b[s..i]));
             }
         }
@@ -329,7 +364,7 @@ fn words_exact(b: &[u8], enough: u32) -> (u32, u32) {
     }
     if let Some(s) = start {
         words += 1;
-        if words <= STOP_SAMPLE && stop < enough {
+        if words <= STOP_SAMPLE {
             stop += u32::from(is_stop_bytes(&b[s..]));
         }
     }
@@ -346,7 +381,7 @@ pub const STOP_SAMPLE: u32 = 32;
 pub struct Shape {
     pub words: u32,
     /// Function words among the first [`STOP_SAMPLE`] words (counted up
-    /// to the limit given to [`Shape::with_stop_limit`]).
+    /// to the need given to [`Shape::with_stop_need`]).
     pub stop: u32,
     /// Ends in sentence punctuation (before closing quotes and brackets).
     pub sentence: bool,
@@ -354,21 +389,24 @@ pub struct Shape {
 
 impl Shape {
     pub fn of(line: &str) -> Shape {
-        Shape::with_stop_limit(line, STOP_SAMPLE)
+        Shape::with_stop_need(line, |_, _| STOP_SAMPLE)
     }
 
-    /// The shape, with function words counted only up to `enough`: the
-    /// heuristics compare their share with thresholds, and once a line
-    /// holds enough of them for the highest, more change nothing. Looking
-    /// words up is most of the cost of a shape.
-    pub fn with_stop_limit(line: &str, enough: u32) -> Shape {
+    /// The shape, with function words counted only up to `need(words,
+    /// sentence)`: the heuristics compare their share with a threshold
+    /// that depends on the line's length and ending, and once a line holds
+    /// enough of them to pass it, more change nothing (a line that is
+    /// never compared needs none). Looking words up is most of the cost
+    /// of a shape.
+    pub fn with_stop_need(line: &str, need: impl Fn(u32, bool) -> u32) -> Shape {
         let b = line.as_bytes();
-        let (words, stop) = words_ascii_spaces(b, enough).unwrap_or_else(|| words_exact(b, enough));
         // Most lines that are not sentences end in a letter or digit.
         let sentence = !b.last().is_some_and(u8::is_ascii_alphanumeric) && {
             let end = line.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '*']);
             end.ends_with(['.', '!', '?', '…', ':', ';'])
         };
+        let (words, stop) =
+            words_ascii_spaces(b, |words| need(words, sentence)).unwrap_or_else(|| words_exact(b));
         Shape {
             words,
             stop,
@@ -462,16 +500,13 @@ mod tests {
             assert_eq!(
                 Shape::of(line.trim()),
                 {
-                    let (words, stop) = words_exact(b, STOP_SAMPLE);
+                    let (words, stop) = words_exact(b);
                     let s = Shape::of(line.trim());
                     Shape { words, stop, ..s }
                 },
                 "{line:?}"
             );
-            assert_eq!(
-                words_exact(b, STOP_SAMPLE).0 as usize,
-                line.split_whitespace().count()
-            );
+            assert_eq!(words_exact(b).0 as usize, line.split_whitespace().count());
         }
     }
 
