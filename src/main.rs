@@ -5,24 +5,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-/// mimalloc: pages are cleaned in many short-lived buffers and vectors on
-/// several threads, where it spends a fraction of glibc's time and returns
-/// fewer pages to the kernel only to fault them back in.
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-/// `mi_option_purge_delay` in mimalloc.h (v3), which the bindings lack.
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
-/// Has mimalloc return freed memory to the system at once rather than a
-/// second later: one huge page's buffers would otherwise stay resident
-/// while the next pages are cleaned (peak memory +60% on the bench).
-fn free_memory_promptly() {
-    // SAFETY: setting an option is thread-safe and takes effect at the
-    // allocator's next purge.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
-}
-
 use anyhow::{Context, Result, anyhow};
 use clap::{Args, Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -36,6 +18,12 @@ use husk::output::write_atomic;
 use husk::output::{STDOUT_SEPARATOR, join_articles};
 use husk::report::{self, Collector};
 use husk::rules::{LoadError, RuleSet, selftest};
+
+/// mimalloc: pages are cleaned in many short-lived buffers and vectors on
+/// several threads, where it spends a fraction of glibc's time and returns
+/// fewer pages to the kernel only to fault them back in.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Strip page chrome from scraped news text: one clean article per file.
 #[derive(Parser)]
@@ -253,7 +241,6 @@ enum RulesCommand {
 }
 
 fn main() -> ExitCode {
-    free_memory_promptly();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Clean(args) => cmd_clean(args),
@@ -728,21 +715,4 @@ fn cmd_rules_list(args: &RuleArgs) -> Result<ExitCode> {
         )?;
     }
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_purge_delay_option_is_the_one_set() {
-        // A mimalloc upgrade that renumbered its options would make
-        // `free_memory_promptly` set another one: the purge delay is the
-        // option whose default is a second.
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-            // SAFETY: reading an option is thread-safe.
-            let delay = unsafe { libmimalloc_sys::mi_option_get(MI_OPTION_PURGE_DELAY) };
-            assert_eq!(delay, 1000, "mimalloc's default purge delay, in ms");
-        }
-    }
 }
