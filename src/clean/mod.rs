@@ -201,10 +201,10 @@ pub fn clean_at<'a>(text: &'a str, rules: &RuleSet, path: Option<&std::path::Pat
         rewrites: vec![None; lines.len()],
         scores: vec![None; lines.len()],
         shapes: {
-            let regions = regions(rules);
+            let needs: Vec<_> = regions(rules).map(region::StopNeeds::new).collect();
             let need = |words, sentence| {
-                (regions.iter())
-                    .map(|r| region::stop_words_needed(r, words, sentence))
+                (needs.iter())
+                    .map(|n| n.get(words, sentence))
                     .max()
                     .unwrap_or(0)
             };
@@ -643,13 +643,11 @@ impl<'t> Engine<'t, '_> {
 }
 
 /// The region rules: only their scores look at function words.
-fn regions(rules: &RuleSet) -> Vec<&Region> {
-    (rules.rules().iter())
-        .filter_map(|r| match &r.kind {
-            Kind::Region(region) => Some(region),
-            _ => None,
-        })
-        .collect()
+fn regions(rules: &RuleSet) -> impl Iterator<Item = &Region> {
+    rules.rules().iter().filter_map(|r| match &r.kind {
+        Kind::Region(region) => Some(region),
+        _ => None,
+    })
 }
 
 /// The text compared by mirrored-text rules: without list dashes, bullets

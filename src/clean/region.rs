@@ -14,23 +14,48 @@ use crate::rules::Region;
 /// The share of function words a short sentence needs to count as text.
 const MID_STOP_SHARE: f64 = 0.2;
 
-/// How many function words [`score`] needs counted on a line of `words`
-/// words (ending like a sentence or not): with that many among its first
-/// [`STOP_SAMPLE`] words, its share passes the one threshold `score`
-/// compares it with, so more change nothing (see [`Shape::with_stop_need`]).
-/// None for a line whose score does not depend on them.
-pub fn stop_words_needed(r: &Region, words: u32, sentence: bool) -> u32 {
-    let w = words as usize;
-    let share = if (w >= r.prose_words && sentence) || w >= r.long_words {
-        r.stopword_min
-    } else if sentence && w >= 4 {
-        MID_STOP_SHARE
-    } else {
-        return 0;
-    };
-    // The fewest `c` with `c / n >= share`, decided by the very division
-    // `score` makes, so that rounding cannot tell them apart.
-    let n = words.min(STOP_SAMPLE);
+/// How many function words [`score`] needs counted on a line (see
+/// [`Shape::with_stop_need`]), worked out for every sample size at once:
+/// it is asked for every line of a page.
+pub struct StopNeeds {
+    prose_words: usize,
+    long_words: usize,
+    /// By the number of words sampled (up to [`STOP_SAMPLE`]): for prose,
+    /// and for a short sentence.
+    prose: [u32; STOP_SAMPLE as usize + 1],
+    mid: [u32; STOP_SAMPLE as usize + 1],
+}
+
+impl StopNeeds {
+    pub fn new(r: &Region) -> StopNeeds {
+        StopNeeds {
+            prose_words: r.prose_words,
+            long_words: r.long_words,
+            prose: std::array::from_fn(|n| fewest_passing(r.stopword_min, n as u32)),
+            mid: std::array::from_fn(|n| fewest_passing(MID_STOP_SHARE, n as u32)),
+        }
+    }
+
+    /// For a line of `words` words (ending like a sentence or not): with
+    /// that many among its first [`STOP_SAMPLE`] words, its share passes
+    /// the one threshold `score` compares it with, so more change
+    /// nothing. None for a line whose score does not depend on them.
+    #[inline]
+    pub fn get(&self, words: u32, sentence: bool) -> u32 {
+        let (w, n) = (words as usize, words.min(STOP_SAMPLE) as usize);
+        if (w >= self.prose_words && sentence) || w >= self.long_words {
+            self.prose[n]
+        } else if sentence && w >= 4 {
+            self.mid[n]
+        } else {
+            0
+        }
+    }
+}
+
+/// The fewest `c` of `n` with `c / n >= share`, decided by the very
+/// division [`score`] makes, so that rounding cannot tell them apart.
+fn fewest_passing(share: f64, n: u32) -> u32 {
     let passes = |c: u32| f64::from(c) / f64::from(n) >= share;
     let mut c = ((share * f64::from(n)).ceil().max(0.0) as u32).min(n);
     while c > 0 && passes(c - 1) {
@@ -201,6 +226,7 @@ mod tests {
                 stopword_min,
                 ..region()
             };
+            let needs = StopNeeds::new(&r);
             let mut seed = 11u64;
             for n in 1..70 {
                 for _ in 0..20 {
@@ -216,7 +242,7 @@ mod tests {
                     let line = line.join(" ");
                     assert_eq!(
                         score(
-                            Shape::with_stop_need(&line, |w, s| stop_words_needed(&r, w, s)),
+                            Shape::with_stop_need(&line, |w, s| needs.get(w, s)),
                             &r,
                             false
                         ),
