@@ -482,10 +482,32 @@ fn examine(
             ),
         ));
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).map_or(0, |n| n + 1));
-    io::Read::read_to_end(&mut file, &mut bytes).map_err(read_error)?;
+    let bytes = read_sized(&mut file, meta.len()).map_err(read_error)?;
     drop(file);
     clean_bytes(input, job, entry, payload, view, bytes)
+}
+
+/// Reads an open file that its metadata says holds `len` bytes: one read
+/// for the whole and one that finds the end, where `File::read_to_end`
+/// would stat and seek the file again to size its buffer, then read in
+/// growing steps. A file that grew since is read to its end all the same.
+fn read_sized(file: &mut fs::File, len: u64) -> io::Result<Vec<u8>> {
+    use io::Read;
+    let mut bytes = vec![0; usize::try_from(len).map_or(0, |n| n + 1)];
+    let mut filled = 0;
+    while filled < bytes.len() {
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    bytes.truncate(filled);
+    if filled > usize::try_from(len).unwrap_or(usize::MAX) {
+        file.read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
 }
 
 /// Decodes, cleans and writes one page's bytes.
@@ -756,6 +778,23 @@ mod tests {
             order.is_sorted(),
             "manifest lines in input order: {order:?}"
         );
+    }
+
+    #[test]
+    fn a_file_is_read_whole_whatever_size_its_metadata_gave() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("page.txt");
+        let text: Vec<u8> = (0..50_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        fs::write(&path, &text).unwrap();
+        // As stated, grown since (stated smaller), shrunk since, and empty.
+        for stated in [50_000, 49_000, 0, 60_000] {
+            let mut file = fs::File::open(&path).unwrap();
+            assert_eq!(
+                read_sized(&mut file, stated).unwrap(),
+                text,
+                "stated {stated}"
+            );
+        }
     }
 
     #[test]
