@@ -28,17 +28,24 @@ pub fn write_unified_diff(
     let (new, pairs) = article_lines(&old, cleaned);
     let ops = ops(&old, &new, &pairs);
     let mut header = Some((old_name, new_name));
+    // Lines are gathered here and written in blocks: formatting each one,
+    // or writing it through `w` in three calls, cost more than building
+    // the diff.
+    let mut out = Vec::with_capacity(OUT_BLOCK + 4096);
     for hunk in group_diff_ops(ops, CONTEXT) {
         if let Some((a, b)) = header.take() {
-            writeln!(w, "--- {a}\n+++ {b}")?;
+            writeln!(out, "--- {a}\n+++ {b}")?;
         }
-        writeln!(w, "{}", UnifiedHunkHeader::new(&hunk))?;
-        // Lines go out with plain writes: formatting each one cost more
-        // than building the diff.
+        writeln!(out, "{}", UnifiedHunkHeader::new(&hunk))?;
         let mut line = |tag: u8, text: &str| -> io::Result<()> {
-            w.write_all(&[tag])?;
-            w.write_all(text.as_bytes())?;
-            w.write_all(b"\n")
+            out.push(tag);
+            out.extend_from_slice(text.as_bytes());
+            out.push(b'\n');
+            if out.len() >= OUT_BLOCK {
+                w.write_all(&out)?;
+                out.clear();
+            }
+            Ok(())
         };
         for op in &hunk {
             if !matches!(op, DiffOp::Insert { .. }) {
@@ -58,8 +65,12 @@ pub fn write_unified_diff(
             }
         }
     }
-    Ok(())
+    w.write_all(&out)
 }
+
+/// How much of a diff is gathered before it is written: a page's diff
+/// is not held whole (a page can be tens of MB).
+const OUT_BLOCK: usize = 64 << 10;
 
 /// The articles' lines as husk writes them (title, then a blank line
 /// before each paragraph; a blank line between articles), and the pairs
