@@ -22,6 +22,7 @@ use husk::rules::{LoadError, RuleSet, selftest};
 /// mimalloc: pages are cleaned in many short-lived buffers and vectors on
 /// several threads, where it spends a fraction of glibc's time and returns
 /// fewer pages to the kernel only to fault them back in.
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
