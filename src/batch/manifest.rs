@@ -86,6 +86,26 @@ pub struct Entry {
     pub warning: Option<String>,
 }
 
+impl Entry {
+    /// The entry of an input nothing is known of yet but its path and a
+    /// status.
+    pub fn new(path: String, status: Status) -> Entry {
+        Entry {
+            path,
+            status,
+            encoding: None,
+            bytes_in: 0,
+            mtime_ns: None,
+            bytes_out: 0,
+            articles: Vec::new(),
+            dropped: BTreeMap::new(),
+            error: None,
+            warning: None,
+            compression: None,
+        }
+    }
+}
+
 /// Modification time of `meta` in nanoseconds since the epoch.
 pub fn mtime_ns(meta: &fs::Metadata) -> Option<i128> {
     let t = meta.modified().ok()?;

@@ -404,19 +404,7 @@ impl Job<'_> {
 
 /// Reads, decodes, cleans and writes one input. Never panics on bad input.
 fn process(input: &Input, job: &Job<'_>) -> Done {
-    let mut entry = Entry {
-        path: input.path.display().to_string(),
-        status: Status::Failed,
-        encoding: None,
-        bytes_in: 0,
-        mtime_ns: None,
-        bytes_out: 0,
-        articles: Vec::new(),
-        dropped: BTreeMap::new(),
-        error: None,
-        warning: None,
-        compression: None,
-    };
+    let mut entry = Entry::new(input.path.display().to_string(), Status::Failed);
     let mut payload = Vec::new();
     let mut view = None;
     let outcome = examine(input, job, &mut entry, &mut payload, &mut view);
@@ -744,19 +732,7 @@ mod tests {
             failed: None,
         };
         let done = |i: usize| Done {
-            entry: Entry {
-                path: format!("p{i}.txt"),
-                status: Status::SkippedEmpty,
-                encoding: None,
-                bytes_in: 0,
-                mtime_ns: None,
-                bytes_out: 0,
-                articles: Vec::new(),
-                dropped: BTreeMap::new(),
-                error: None,
-                warning: None,
-                compression: None,
-            },
+            entry: Entry::new(format!("p{i}.txt"), Status::SkippedEmpty),
             payload: Vec::new(),
             reused: false,
             view: None,
