@@ -6,8 +6,8 @@
 //! in input order: its own, and any that were waiting for it. Workers stay
 //! at most a fixed window of inputs ahead of the recording, so memory stays
 //! bounded whatever the number of files (or one slow input), and every
-//! output — article files, shards,
-//! manifest — is the same whatever the number of threads.
+//! output — article files, shards, manifest — is the same whatever the
+//! number of threads.
 
 pub mod manifest;
 pub mod walk;
