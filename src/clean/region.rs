@@ -39,7 +39,7 @@ impl StopNeeds {
     /// For a line of `words` words (ending like a sentence or not): with
     /// that many among its first [`STOP_SAMPLE`] words, its share passes
     /// the one threshold `score` compares it with, so more change
-    /// nothing. None for a line whose score does not depend on them.
+    /// nothing. 0 for a line whose score does not depend on them.
     #[inline]
     pub fn get(&self, words: u32, sentence: bool) -> u32 {
         let (w, n) = (words as usize, words.min(STOP_SAMPLE) as usize);
