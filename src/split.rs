@@ -39,9 +39,44 @@ pub fn find(
     }
     let nonblank: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].is_empty()).collect();
     let line_hit = |l: usize, pat: &Pat| rules.hit(table, l, &text[lines[l].clone()], pat);
+    // With every boundary keyed, a match can start only `key` lines before
+    // a line its key pattern hits (key patterns are in the every-line
+    // pass, so the table knows): most pages have no such line at all.
+    let keys: Option<Vec<(usize, &Pat)>> = (boundaries.iter())
+        .map(|(_, b)| {
+            let key = b.key?;
+            match &b.lines[key] {
+                BoundaryLine::Pattern { pattern, .. } => Some((key, pattern)),
+                BoundaryLine::SameAs(_) => None,
+            }
+        })
+        .collect();
+    let starts: Vec<usize> = match keys {
+        Some(keys) => {
+            let mut starts = Vec::new();
+            for (j, &l) in nonblank.iter().enumerate() {
+                if table.ids(l).is_empty() {
+                    continue;
+                }
+                for &(key, pattern) in &keys {
+                    if j >= key && table.hit(l, pattern) {
+                        starts.push(j - key);
+                    }
+                }
+            }
+            starts.sort_unstable();
+            starts.dedup();
+            starts
+        }
+        None => (0..nonblank.len()).collect(),
+    };
     let mut got = Vec::new();
-    let mut k = 0;
-    while k < nonblank.len() {
+    // The first line not taken by a header found so far.
+    let mut free = 0;
+    for k in starts {
+        if k < free {
+            continue;
+        }
         let hit = boundaries.iter().find_map(|&(rule, b)| {
             match_at(text, lines, &line_hit, b, &nonblank[k..], &mut got).map(|title| Found {
                 rule,
@@ -49,16 +84,13 @@ pub fn find(
                 title,
             })
         });
-        match hit {
-            Some(f) => {
-                let last = *f
-                    .header
-                    .last()
-                    .expect("a boundary covers at least one line");
-                k = nonblank.partition_point(|&i| i <= last);
-                found.push(f);
-            }
-            None => k += 1,
+        if let Some(f) = hit {
+            let last = *f
+                .header
+                .last()
+                .expect("a boundary covers at least one line");
+            free = nonblank.partition_point(|&i| i <= last);
+            found.push(f);
         }
     }
     found

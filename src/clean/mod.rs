@@ -19,7 +19,6 @@ pub mod shape;
 mod zones;
 
 use std::borrow::Cow;
-use std::collections::VecDeque;
 use std::ops::Range;
 
 use crate::rules::{Block, BlockEnd, Kind, MirrorMode, Pat, Region, RuleSet, Zone};
@@ -499,6 +498,9 @@ impl<'t> Engine<'t, '_> {
     }
 
     fn mirror(&mut self, seg: Range<usize>) {
+        // The non-blank lines with their compared text, made once for all
+        // mirror rules (and only if one applies).
+        let mut norms: Option<Vec<(usize, &'t str)>> = None;
         for (ri, rule) in self.rules.rules().iter().enumerate() {
             let Kind::Mirror(m) = &rule.kind else {
                 continue;
@@ -514,48 +516,52 @@ impl<'t> Engine<'t, '_> {
                 let n = s.chars().count();
                 n >= m.min_chars && n <= m.max_chars && s.split_whitespace().count() >= m.min_words
             };
-            let nonblank: Vec<usize> = seg.clone().filter(|&i| !self.lines[i].is_empty()).collect();
+            let norms = norms.get_or_insert_with(|| {
+                (seg.clone())
+                    .filter(|&i| !self.lines[i].is_empty())
+                    .map(|i| (i, normalize(self.line(i))))
+                    .collect()
+            });
             match m.mode {
                 MirrorMode::Repeat => {
                     // The window spans the last `window` kept lines and any
                     // chrome between them, so that removing the chrome
-                    // (cleaning the output again) brings no new repeat into reach.
-                    let mut window: VecDeque<(&str, bool)> = VecDeque::new();
+                    // (cleaning the output again) brings no new repeat into
+                    // reach. It is `norms[from..k]`: only line k changes
+                    // verdict, so the earlier ones' stay as they entered.
+                    let mut from = 0;
                     let mut kept_in_window = 0;
-                    for &i in &nonblank {
-                        let norm = normalize(self.line(i));
+                    for k in 0..norms.len() {
+                        let (i, norm) = norms[k];
                         // Cheap tests first: most lines repeat nothing.
                         if self.verdicts[i] == Verdict::Kept
-                            && window.iter().any(|(w, _)| *w == norm)
+                            && norms[from..k].iter().any(|&(_, w)| w == norm)
                             && eligible(norm)
                         {
                             self.verdicts[i] = Verdict::Dropped { rule: ri };
                         }
-                        let kept = self.verdicts[i].is_kept();
-                        window.push_back((norm, kept));
-                        kept_in_window += usize::from(kept);
+                        kept_in_window += usize::from(self.verdicts[i].is_kept());
                         while kept_in_window > m.window {
-                            let (_, k) = window.pop_front().expect("counted entries are present");
-                            kept_in_window -= usize::from(k);
+                            kept_in_window -= usize::from(self.verdicts[norms[from].0].is_kept());
+                            from += 1;
                         }
                     }
                 }
                 MirrorMode::Prefix => {
-                    for pair in nonblank.windows(2) {
-                        let (a, b) = (normalize(self.line(pair[0])), normalize(self.line(pair[1])));
+                    for pair in norms.windows(2) {
+                        let ((i, a), (j, b)) = (pair[0], pair[1]);
+                        // Only alt text above a caption that went: a kept line
+                        // that repeats and continues a headline is the lede.
+                        if self.verdicts[i] != Verdict::Kept
+                            || !matches!(self.verdicts[j], Verdict::Dropped { .. })
+                        {
+                            continue;
+                        }
                         let prefix = b.len() > a.len()
                             && b.starts_with(a)
                             && b[a.len()..].starts_with(|c: char| !c.is_alphanumeric());
-                        // Only alt text above a caption that went: a kept line
-                        // that repeats and continues a headline is the lede.
-                        let next_dropped =
-                            matches!(self.verdicts[pair[1]], Verdict::Dropped { .. });
-                        if self.verdicts[pair[0]] == Verdict::Kept
-                            && next_dropped
-                            && prefix
-                            && eligible(a)
-                        {
-                            self.verdicts[pair[0]] = Verdict::Dropped { rule: ri };
+                        if prefix && eligible(a) {
+                            self.verdicts[i] = Verdict::Dropped { rule: ri };
                         }
                     }
                 }
@@ -848,6 +854,31 @@ mod tests {
         assert_eq!(c.records[4].verdict, Verdict::Title { boundary: Some(0) });
         assert_eq!(c.records[5].article, Some(0));
         assert_eq!(c.records[10].article, Some(1));
+    }
+
+    #[test]
+    fn boundaries_are_tried_near_key_hits_or_everywhere_without_a_key() {
+        let boundary = |lines: &str, title: usize| {
+            rules(&format!(
+                "[[rule]]\nid = 's'\nkind = 'boundary'\nlines = [{lines}]\ntitle = {title}\ndescription = 'd'\nkeep = ['y']\n[[rule.example]]\ninput = 'x'\n"
+            ))
+        };
+        let titles = |page: &str, set: &RuleSet| -> Vec<String> {
+            let c = clean(page, set);
+            c.articles.iter().map(|a| a.title.to_string()).collect()
+        };
+        // Keyed on `^Published$`: a header starts two lines before a hit,
+        // and a hit inside a header found already starts nothing.
+        let keyed = boundary("'^News$', '\\S', '^Published$', { same_as = 2 }", 4);
+        let page = "News\nOne\nPublished\nOne\nBody one.\nNews\nPublished\nPublished\nPublished\nBody two.\n\nNews\nThree\nPublished\nThree\nBody three.";
+        assert_eq!(titles(page, &keyed), ["One", "Published", "Three"]);
+        // No pattern line before the optional one: no key, every line is tried.
+        let unkeyed = boundary(
+            "'\\S', { pattern = '^-+$', optional = true }, { same_as = 1 }",
+            3,
+        );
+        let page = "Intro.\nOne\nOne\nBody one.\nTwo\n---\nTwo\nBody two.";
+        assert_eq!(titles(page, &unkeyed), ["Intro.", "One", "Two"]);
     }
 
     #[test]
