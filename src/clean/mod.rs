@@ -400,8 +400,9 @@ impl<'t> Engine<'t, '_> {
     /// Applies line and block rules to undecided lines: the unzoned rules when
     /// `zones` is None, else the header- and footer-zoned ones.
     fn scan(&mut self, seg: Range<usize>, zones: Option<Zones>, lines_only: bool) {
-        let rules = self.rules.rules();
-        let mut triggered = Vec::new();
+        let ruleset = self.rules;
+        let rules = ruleset.rules();
+        let mut buf = Vec::new();
         let mut i = seg.start;
         while i < seg.end {
             if self.verdicts[i] != Verdict::Kept {
@@ -409,9 +410,9 @@ impl<'t> Engine<'t, '_> {
                 continue;
             }
             // Only the rules this line's patterns can set off, in rule order.
-            self.rules.triggered(self.table, i, &mut triggered);
+            let triggered = ruleset.triggered(self.table, i, &mut buf);
             let mut next = i + 1;
-            for &ri in &triggered {
+            for &ri in triggered {
                 let rule = &rules[ri];
                 let applies = match zones {
                     None => rule.zone == Zone::Any,

@@ -235,17 +235,31 @@ impl RuleSet {
     }
 
     /// The line and block rules that line `line` may set off, from the
-    /// patterns that matched it, in rule order (appended to `out`).
-    pub fn triggered(&self, table: &MatchTable, line: usize, out: &mut Vec<usize>) {
-        out.clear();
-        for &id in table.ids(line) {
-            out.extend_from_slice(&self.triggers[id as usize]);
+    /// patterns that matched it, in rule order; `buf` holds them when the
+    /// line matched any pattern.
+    pub fn triggered<'a>(
+        &'a self,
+        table: &MatchTable,
+        line: usize,
+        buf: &'a mut Vec<usize>,
+    ) -> &'a [usize] {
+        let ids = table.ids(line);
+        if ids.is_empty() {
+            // Most lines: only the rules for any line, sorted already.
+            return if table.is_blank(line) {
+                &[]
+            } else {
+                &self.any_line_triggers
+            };
         }
-        if !table.is_blank(line) {
-            out.extend_from_slice(&self.any_line_triggers);
+        buf.clear();
+        for &id in ids {
+            buf.extend_from_slice(&self.triggers[id as usize]);
         }
-        out.sort_unstable();
-        out.dedup();
+        buf.extend_from_slice(&self.any_line_triggers);
+        buf.sort_unstable();
+        buf.dedup();
+        buf
     }
 
     /// The compiled regex of a pattern tested on its own (rewrites, and
