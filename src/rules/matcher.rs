@@ -63,42 +63,80 @@ struct Group {
 }
 
 impl Group {
-    /// Whether any alternative can match the line, found by walking the
-    /// DFA over it (backwards for the reverse group) to the dead state, a
-    /// match, or the line's end. Most lines die within a few bytes, and a
-    /// walk costs far less than the search, run only when this says yes
-    /// to find which alternatives matched.
-    fn may_match(&self, cache: &mut lazy::Cache, line: &str, reverse: bool) -> bool {
+    /// Collects into `set` the alternatives that match the line (anchored
+    /// at its start, or at its end for the reverse group) by one walk of
+    /// the DFA over it, to the dead state or the line's end: `Some(true)`
+    /// when any did, `Some(false)` when none did (most lines die within a
+    /// few bytes), None when the walk cannot tell (an alternative matches
+    /// the empty string, so the DFA never dies, or its cache gave up) and
+    /// the caller must search.
+    fn walk(
+        &self,
+        cache: &mut lazy::Cache,
+        line: &str,
+        reverse: bool,
+        set: &mut PatternSet,
+    ) -> Option<bool> {
         if !self.can_die {
-            return true;
+            return None;
         }
+        let b = line.as_bytes();
+        if reverse {
+            self.walk_bytes(cache, b.iter().rev().copied(), set)
+        } else {
+            self.walk_bytes(cache, b.iter().copied(), set)
+        }
+    }
+
+    #[inline(always)]
+    fn walk_bytes(
+        &self,
+        cache: &mut lazy::Cache,
+        bytes: impl Iterator<Item = u8>,
+        set: &mut PatternSet,
+    ) -> Option<bool> {
         // Every line is searched alone: the start is at the text's edge.
         let config = regex_automata::util::start::Config::new().anchored(Anchored::Yes);
-        let Ok(mut sid) = self.dfa.start_state(cache, &config) else {
-            return true;
-        };
-        // A tagged state after a step is dead, a (delayed) match, or a
-        // quit: only the first ends the walk with a "no".
-        let mut step = |b: u8| match self.dfa.next_state(cache, sid, b) {
-            Ok(next) => {
-                sid = next;
-                next.is_tagged().then(|| !next.is_dead())
+        let mut sid = self.dfa.start_state(cache, &config).ok()?;
+        let mut found = false;
+        for b in bytes {
+            sid = self.dfa.next_state(cache, sid, b).ok()?;
+            // A tagged state is dead, a (delayed) match, or a quit.
+            if sid.is_tagged() {
+                if sid.is_dead() {
+                    return Some(found);
+                }
+                if sid.is_quit() {
+                    return None;
+                }
+                if sid.is_match() {
+                    self.record(cache, sid, set, &mut found);
+                }
             }
-            Err(_) => Some(true),
-        };
-        let b = line.as_bytes();
-        let ended = if reverse {
-            b.iter().rev().find_map(|&c| step(c))
-        } else {
-            b.iter().find_map(|&c| step(c))
-        };
-        match ended {
-            Some(answer) => answer,
-            // A match ending at the line's edge shows only past its end.
-            None => self
-                .dfa
-                .next_eoi_state(cache, sid)
-                .map_or(true, |eoi| eoi.is_match()),
+        }
+        // A match ending at the line's edge shows only past its end.
+        sid = self.dfa.next_eoi_state(cache, sid).ok()?;
+        if sid.is_match() {
+            self.record(cache, sid, set, &mut found);
+        }
+        Some(found)
+    }
+
+    /// Adds the alternatives of match state `sid` to `set`, emptied first
+    /// on a line's first match.
+    fn record(
+        &self,
+        cache: &lazy::Cache,
+        sid: regex_automata::hybrid::LazyStateID,
+        set: &mut PatternSet,
+        found: &mut bool,
+    ) {
+        if !*found {
+            set.clear();
+            *found = true;
+        }
+        for k in 0..self.dfa.match_len(cache, sid) {
+            set.insert(self.dfa.match_pattern(cache, sid, k));
         }
     }
 }
@@ -111,6 +149,7 @@ struct Caches {
     rev: Option<lazy::Cache>,
     floating: Vec<meta::Cache>,
     set: PatternSet,
+    rev_set: PatternSet,
 }
 
 type MakeCaches =
@@ -190,6 +229,7 @@ impl Matcher {
             rev: g.rev.as_ref().map(|x| x.dfa.create_cache()),
             floating: g.floating.iter().map(|(_, re)| re.create_cache()).collect(),
             set: PatternSet::new(g.fwd.as_ref().map_or(0, |x| x.ids.len())),
+            rev_set: PatternSet::new(g.rev.as_ref().map_or(0, |x| x.ids.len())),
         });
         Matcher {
             groups,
@@ -271,35 +311,38 @@ impl Matcher {
         let g = &*self.groups;
         let c = &mut *scratch.caches;
         let input = Input::new(line).anchored(Anchored::Yes);
-        if let (Some(fwd), Some(cache)) = (&g.fwd, c.fwd.as_mut())
-            && fwd.may_match(cache, line, false)
-        {
-            c.set.clear();
-            // Without quit bytes or a give-up threshold, a lazy DFA search
-            // cannot fail.
-            if fwd
-                .dfa
-                .try_which_overlapping_matches(cache, &input, &mut c.set)
-                .is_ok()
-                && !c.set.is_empty()
-            {
+        if let (Some(fwd), Some(cache)) = (&g.fwd, c.fwd.as_mut()) {
+            let found = fwd.walk(cache, line, false, &mut c.set).unwrap_or_else(|| {
+                c.set.clear();
+                // Without quit bytes or a give-up threshold, a lazy DFA
+                // search cannot fail.
+                fwd.dfa
+                    .try_which_overlapping_matches(cache, &input, &mut c.set)
+                    .is_ok()
+                    && !c.set.is_empty()
+            });
+            if found {
                 // Iterating the set visits every slot: skip it for the
                 // many lines nothing matched.
                 out.extend(c.set.iter().map(|p| fwd.ids[p.as_usize()]));
             }
         }
-        if let (Some(rev), Some(cache)) = (&g.rev, c.rev.as_mut())
-            && rev.may_match(cache, line, true)
-        {
-            let mut state = OverlappingState::start();
-            while rev
-                .dfa
-                .try_search_overlapping_rev(cache, &input, &mut state)
-                .is_ok()
-            {
-                match state.get_match() {
-                    Some(m) => out.push(rev.ids[m.pattern().as_usize()]),
-                    None => break,
+        if let (Some(rev), Some(cache)) = (&g.rev, c.rev.as_mut()) {
+            match rev.walk(cache, line, true, &mut c.rev_set) {
+                Some(true) => out.extend(c.rev_set.iter().map(|p| rev.ids[p.as_usize()])),
+                Some(false) => {}
+                None => {
+                    let mut state = OverlappingState::start();
+                    while rev
+                        .dfa
+                        .try_search_overlapping_rev(cache, &input, &mut state)
+                        .is_ok()
+                    {
+                        match state.get_match() {
+                            Some(m) => out.push(rev.ids[m.pattern().as_usize()]),
+                            None => break,
+                        }
+                    }
                 }
             }
         }
@@ -594,6 +637,40 @@ mod tests {
         let m = matcher(&["^a|a$", "^a.*|^.*a$"]);
         assert_eq!(ids(&m, "a"), vec![0, 1]);
         assert_eq!(ids(&m, "banana"), vec![0, 1]);
+    }
+
+    #[test]
+    fn the_default_patterns_match_each_sample_line_as_the_regex_crate_does() {
+        // Every pattern of the default pack, through the grouped DFAs and
+        // page searches, against each line of the shipped sample pages and
+        // of lines made to hit the anchored groups' edge cases.
+        let mut rules = crate::rules::load(&crate::rules::Source::defaults())
+            .unwrap()
+            .rules()
+            .to_vec();
+        let mut pats: Vec<String> = (rules.iter_mut())
+            .flat_map(|r| r.kind.pats_mut().into_iter().map(|(p, _)| p.src.clone()))
+            .collect();
+        pats.sort();
+        pats.dedup();
+        let m = Matcher::new(&pats).unwrap();
+        let res: Vec<regex::Regex> = pats.iter().map(|p| regex::Regex::new(p).unwrap()).collect();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/raw");
+        let mut text = String::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            text += &std::fs::read_to_string(e.unwrap().path()).unwrap_or_default();
+            text.push('\n');
+        }
+        text += "Advertisement\nAdvertisement \nBy Ann Lee\nPhoto: AP\n[Reuters/Ann]\n© 2024 X. All rights reserved\nA\n\u{a0}\n";
+        let lines = crate::clean::lines::split(&text);
+        let mut scratch = m.scratch();
+        for r in lines.iter().filter(|r| !r.is_empty()) {
+            let line = &text[r.clone()];
+            let mut got = Vec::new();
+            m.matches_with(line, &mut scratch, &mut got);
+            let want: Vec<usize> = (0..pats.len()).filter(|&i| res[i].is_match(line)).collect();
+            assert_eq!(got, want, "{line:?}");
+        }
     }
 
     #[test]
