@@ -100,7 +100,17 @@ impl Group {
         let mut sid = self.dfa.start_state(cache, &config).ok()?;
         let mut found = false;
         for b in bytes {
-            sid = self.dfa.next_state(cache, sid, b).ok()?;
+            // From an untagged state, the transition table alone, unless
+            // the next state is yet to be computed.
+            let next = if sid.is_tagged() {
+                None
+            } else {
+                Some(self.dfa.next_state_untagged(cache, sid, b)).filter(|n| !n.is_unknown())
+            };
+            sid = match next {
+                Some(next) => next,
+                None => self.dfa.next_state(cache, sid, b).ok()?,
+            };
             // A tagged state is dead, a (delayed) match, or a quit.
             if sid.is_tagged() {
                 if sid.is_dead() {
