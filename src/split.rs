@@ -42,22 +42,12 @@ pub fn find(
     // With every boundary keyed, a match can start only `key` lines before
     // a line its key pattern hits (key patterns are in the every-line
     // pass, so the table knows): most pages have no such line at all.
-    let keys: Option<Vec<(usize, &Pat)>> = (boundaries.iter())
-        .map(|(_, b)| {
-            let key = b.key?;
-            match &b.lines[key] {
-                BoundaryLine::Pattern { pattern, .. } => Some((key, pattern)),
-                BoundaryLine::SameAs(_) => None,
-            }
-        })
-        .collect();
+    let keys: Option<Vec<(usize, &Pat)>> =
+        boundaries.iter().map(|(_, b)| b.key_pattern()).collect();
     let starts: Vec<usize> = match keys {
         Some(keys) => {
             let mut starts = Vec::new();
             for (j, &l) in nonblank.iter().enumerate() {
-                if table.ids(l).is_empty() {
-                    continue;
-                }
                 for &(key, pattern) in &keys {
                     if j >= key && table.hit(l, pattern) {
                         starts.push(j - key);
@@ -110,13 +100,10 @@ fn match_at(
 ) -> Option<usize> {
     // The key line first: it sits at a fixed offset, and it alone is in
     // the every-line pass (see `Boundary::key_line`).
-    if let Some(key) = b.key {
-        let BoundaryLine::Pattern { pattern, .. } = &b.lines[key] else {
-            unreachable!("a key is a pattern line");
-        };
-        if !candidates.get(key).is_some_and(|&l| hit(l, pattern)) {
-            return None;
-        }
+    if let Some((key, pattern)) = b.key_pattern()
+        && !candidates.get(key).is_some_and(|&l| hit(l, pattern))
+    {
+        return None;
     }
     got.clear();
     let mut next = 0;

@@ -158,7 +158,8 @@ struct Caches {
     fwd: Option<lazy::Cache>,
     rev: Option<lazy::Cache>,
     floating: Vec<meta::Cache>,
-    set: PatternSet,
+    /// The alternatives of each group that matched the line.
+    fwd_set: PatternSet,
     rev_set: PatternSet,
 }
 
@@ -238,7 +239,7 @@ impl Matcher {
             fwd: g.fwd.as_ref().map(|x| x.dfa.create_cache()),
             rev: g.rev.as_ref().map(|x| x.dfa.create_cache()),
             floating: g.floating.iter().map(|(_, re)| re.create_cache()).collect(),
-            set: PatternSet::new(g.fwd.as_ref().map_or(0, |x| x.ids.len())),
+            fwd_set: PatternSet::new(g.fwd.as_ref().map_or(0, |x| x.ids.len())),
             rev_set: PatternSet::new(g.rev.as_ref().map_or(0, |x| x.ids.len())),
         });
         Matcher {
@@ -322,19 +323,21 @@ impl Matcher {
         let c = &mut *scratch.caches;
         let input = Input::new(line).anchored(Anchored::Yes);
         if let (Some(fwd), Some(cache)) = (&g.fwd, c.fwd.as_mut()) {
-            let found = fwd.walk(cache, line, false, &mut c.set).unwrap_or_else(|| {
-                c.set.clear();
-                // Without quit bytes or a give-up threshold, a lazy DFA
-                // search cannot fail.
-                fwd.dfa
-                    .try_which_overlapping_matches(cache, &input, &mut c.set)
-                    .is_ok()
-                    && !c.set.is_empty()
-            });
+            let found = fwd
+                .walk(cache, line, false, &mut c.fwd_set)
+                .unwrap_or_else(|| {
+                    c.fwd_set.clear();
+                    // Without quit bytes or a give-up threshold, a lazy DFA
+                    // search cannot fail.
+                    fwd.dfa
+                        .try_which_overlapping_matches(cache, &input, &mut c.fwd_set)
+                        .is_ok()
+                        && !c.fwd_set.is_empty()
+                });
             if found {
                 // Iterating the set visits every slot: skip it for the
                 // many lines nothing matched.
-                out.extend(c.set.iter().map(|p| fwd.ids[p.as_usize()]));
+                out.extend(c.fwd_set.iter().map(|p| fwd.ids[p.as_usize()]));
             }
         }
         if let (Some(rev), Some(cache)) = (&g.rev, c.rev.as_mut()) {

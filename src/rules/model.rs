@@ -144,6 +144,15 @@ impl Boundary {
         Boundary { lines, title, key }
     }
 
+    /// The key line's offset and pattern (see [`Boundary::key_line`]).
+    pub fn key_pattern(&self) -> Option<(usize, &Pat)> {
+        let key = self.key?;
+        match &self.lines[key] {
+            BoundaryLine::Pattern { pattern, .. } => Some((key, pattern)),
+            BoundaryLine::SameAs(_) => unreachable!("a key is a pattern line"),
+        }
+    }
+
     /// The last pattern line (other than "any line") that every match puts
     /// at a fixed offset from the header's first line: only the lines
     /// before it are required, so the header's line there is known before
