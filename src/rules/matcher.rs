@@ -49,6 +49,11 @@ struct Groups {
     /// literals the others begin with (kept apart, as a set mixing both
     /// would have a weaker prefilter than either).
     finders: Vec<Regex>,
+    /// Finders of the lines the other paged alternatives may hit, searched
+    /// over the page with ASCII letters lower-cased: each finds the run of
+    /// letters (see [`folded_factor`]) that every match of its alternative
+    /// holds, in any case.
+    folded: Vec<Regex>,
     len: usize,
 }
 
@@ -194,6 +199,7 @@ impl Matcher {
         let (mut fwd, mut rev) = ((Vec::new(), Vec::new()), (Vec::new(), Vec::new()));
         let (mut floating, mut paged) = (Vec::new(), Vec::new());
         let (mut paged_alts, mut paged_literals) = (Vec::new(), Vec::new());
+        let mut factors = Vec::new();
         for (id, p) in patterns.iter().enumerate() {
             for alt in alternatives(p)? {
                 let props = alt.properties();
@@ -212,7 +218,10 @@ impl Matcher {
                     rev.1.push(id);
                 } else if stays_in_line(&alt) {
                     paged.push((id, build(&alt)?));
-                    paged_alts.push(alt);
+                    match folded_factor(&alt) {
+                        Some(factor) => factors.push(factor),
+                        None => paged_alts.push(alt),
+                    }
                 } else {
                     floating.push((id, build(&alt)?));
                 }
@@ -228,6 +237,7 @@ impl Matcher {
                 .filter(|alts| !alts.is_empty())
                 .map(|alts| build_many(alts))
                 .collect::<Result<_, _>>()?,
+            folded: folded_finders(factors)?,
             len: patterns.len(),
         };
         Ok(Matcher::from_groups(Arc::new(groups)))
@@ -268,9 +278,21 @@ impl Matcher {
     /// checked on its own (its range is trimmed, so a hit can reach past it).
     pub fn page_hits(&self, text: &str, lines: &[std::ops::Range<usize>]) -> Vec<(usize, usize)> {
         let mut candidates = Vec::new();
-        for finder in &self.groups.finders {
+        // One pass that copies and folds (`to_ascii_lowercase` copies, then folds).
+        let folded = (!self.groups.folded.is_empty()).then(|| {
+            text.bytes()
+                .map(|b| b.to_ascii_lowercase())
+                .collect::<Vec<u8>>()
+        });
+        let searches = (self.groups.finders.iter().map(|f| (f, text.as_bytes()))).chain(
+            self.groups
+                .folded
+                .iter()
+                .zip(folded.as_deref().into_iter().cycle()),
+        );
+        for (finder, haystack) in searches {
             let mut last = usize::MAX;
-            for m in finder.find_iter(text) {
+            for m in finder.find_iter(haystack) {
                 // The line holding the match's last byte: the last one
                 // starting at or before it. (A match reaching into a line
                 // from its leading white space belongs to that line.) A
@@ -428,6 +450,88 @@ fn line_prefix_literals(alt: &Hir) -> Option<Hir> {
             .map(|l| Hir::literal(l.as_bytes()))
             .collect(),
     ))
+}
+
+/// The longest run of bytes that every match of `alt` holds, with ASCII
+/// letters lower-cased, when it is at least [`MIN_FACTOR`] long: literal
+/// bytes, and classes of one ASCII character in either case, next to each
+/// other at the top of the pattern. A case-insensitive phrase (`(?i:all
+/// rights reserved)`) is then searched by a rare run of its letters in a
+/// lower-cased copy of the page, where its own prefilter would stop at
+/// every "all" of the text. (Under Unicode case folding `k` and `s` also
+/// match the Kelvin and long-s signs, so their classes end a run.)
+fn folded_factor(alt: &Hir) -> Option<Vec<u8>> {
+    fn folded(h: &Hir) -> Option<Vec<u8>> {
+        use regex_syntax::hir::Class;
+        let one_char = |ranges: &mut dyn Iterator<Item = (u32, u32)>| {
+            let mut byte = None;
+            for (lo, hi) in ranges {
+                if hi >= 0x80 || hi - lo > 1 {
+                    return None;
+                }
+                for c in lo..=hi {
+                    let f = (c as u8).to_ascii_lowercase();
+                    if *byte.get_or_insert(f) != f {
+                        return None;
+                    }
+                }
+            }
+            byte.map(|b| vec![b])
+        };
+        match h.kind() {
+            HirKind::Literal(l) => Some(l.0.to_ascii_lowercase()),
+            HirKind::Class(Class::Unicode(c)) => one_char(
+                &mut (c.ranges().iter()).map(|r| (u32::from(r.start()), u32::from(r.end()))),
+            ),
+            HirKind::Class(Class::Bytes(c)) => one_char(
+                &mut (c.ranges().iter()).map(|r| (u32::from(r.start()), u32::from(r.end()))),
+            ),
+            HirKind::Capture(c) => folded(&c.sub),
+            HirKind::Concat(v) => v
+                .iter()
+                .map(folded)
+                .collect::<Option<Vec<_>>>()
+                .map(|v| v.concat()),
+            _ => None,
+        }
+    }
+    let parts = match alt.kind() {
+        HirKind::Concat(v) => v.as_slice(),
+        _ => std::slice::from_ref(alt),
+    };
+    let (mut best, mut run) = (Vec::new(), Vec::new());
+    for part in parts {
+        match folded(part) {
+            Some(bytes) => run.extend(bytes),
+            None => {
+                if run.len() > best.len() {
+                    best = std::mem::take(&mut run);
+                }
+                run.clear();
+            }
+        }
+    }
+    if run.len() > best.len() {
+        best = run;
+    }
+    (best.len() >= MIN_FACTOR).then_some(best)
+}
+
+/// Shorter runs are too common in text to be worth a search of their own.
+const MIN_FACTOR: usize = 4;
+
+/// Folded searches: one per factor (a `memmem` search that skips along the
+/// factor's rarest bytes), or when there are many, one search for all.
+fn folded_finders(mut factors: Vec<Vec<u8>>) -> Result<Vec<Regex>, regex::Error> {
+    const MAX_SEARCHES: usize = 8;
+    factors.sort_unstable();
+    factors.dedup();
+    let literals: Vec<Hir> = factors.iter().map(|f| Hir::literal(f.as_slice())).collect();
+    if literals.len() <= MAX_SEARCHES {
+        literals.iter().map(build).collect()
+    } else {
+        Ok(vec![build(&Hir::alternation(literals))?])
+    }
 }
 
 /// Whether every match of `alt` lies inside one line and is not empty, so
@@ -622,6 +726,9 @@ mod tests {
             // Could run across a lone `\r` (a line break) and hide `x`.
             r"Q.+Z",
             "x",
+            // Found by a run of their letters in the lower-cased page.
+            r"(?i)via getty images",
+            r"(?i:kelvin) Scale",
         ];
         let m = matcher(&pats);
         assert_eq!(
@@ -629,8 +736,10 @@ mod tests {
             2,
             "patterns are searched by page, as they are and by their literals"
         );
+        assert_eq!(m.groups.folded.len(), 3, "and by their folded letters");
         let page = "  foo\nALL RIGHTS RESERVED.\n\n   \nab ab\n x\nxz \n\r\nbar\nq\nqqbar\n\t foo bar  \n\
-            Dawn © Jo Marsh/AFP\nA © B. Then more\n© x\n© y.\nPhoto: Jo Marsh\nImage: a. b\n  © z  \nQx\rZ\n";
+            Dawn © Jo Marsh/AFP\nA © B. Then more\n© x\n© y.\nPhoto: Jo Marsh\nImage: a. b\n  © z  \nQx\rZ\n\
+            Jo Marsh/AFP VIA Getty ImageS\nall rightſ reserved\n\u{212a}ELVIN Scale\nkelvin scale\nvia getty\n";
         let lines = crate::clean::lines::split(page);
         let hits = m.page_hits(page, &lines);
         let mut scratch = m.scratch();
@@ -643,6 +752,36 @@ mod tests {
             got.dedup();
             assert_eq!(got, ids(&m, line), "line {l}: {line:?}");
         }
+    }
+
+    #[test]
+    fn folded_factors_are_the_longest_runs_of_one_letter_each() {
+        let factor = |p: &str| {
+            let alt = alternatives(p).unwrap().remove(0);
+            folded_factor(&alt).map(|f| String::from_utf8(f).unwrap())
+        };
+        assert_eq!(
+            factor("(?i)all rights reserved").as_deref(),
+            Some("all right")
+        );
+        assert_eq!(factor("Getty Images").as_deref(), Some("getty images"));
+        // `k` also matches the Kelvin sign, and `s` the long s.
+        assert_eq!(factor("(?i)kelvins").as_deref(), Some("elvin"));
+        assert_eq!(factor("foo(?:bar|baz)qux1").as_deref(), Some("qux1"));
+        assert_eq!(factor("(?i)caf\u{e9} menu").as_deref(), Some(" menu"));
+        assert_eq!(factor("[a-c]xyz"), None, "too short");
+        assert_eq!(factor("(?i)[ab]+"), None);
+    }
+
+    #[test]
+    fn many_folded_phrases_share_one_search() {
+        let pats: Vec<String> = (0..10).map(|n| format!("(?i)zebra {n}")).collect();
+        let pats: Vec<&str> = pats.iter().map(String::as_str).collect();
+        let m = matcher(&pats);
+        assert_eq!(m.groups.folded.len(), 1);
+        let page = "a ZEBRA 3 here\nzebra\n\nZebra 9 and zebra 0\n";
+        let lines = crate::clean::lines::split(page);
+        assert_eq!(m.page_hits(page, &lines), [(0, 3), (3, 0), (3, 9)]);
     }
 
     #[test]
