@@ -143,7 +143,7 @@ impl<'a> Walk<'a> {
                 } else {
                     Box::new(std::iter::once(Input {
                         path: arg.clone(),
-                        stem: PathBuf::from(stem_of(arg)),
+                        stem: PathBuf::from(stem_of(arg).into_owned()),
                         error: None,
                     }))
                 }
@@ -162,17 +162,18 @@ impl<'a> Walk<'a> {
                     return true;
                 }
                 let name = e.file_name().to_string_lossy();
-                let rel = e.path().strip_prefix(arg).unwrap_or(e.path());
                 let vcs = e.file_type().is_dir() && VCS_DIRS.contains(&name.as_ref());
                 let hidden_ok = opts.hidden || vcs || !name.starts_with('.');
-                (!vcs || opts.vcs) && hidden_ok && !exclude.is_some_and(|x| x.is_match(rel))
+                (!vcs || opts.vcs)
+                    && hidden_ok
+                    && !exclude.is_some_and(|x| x.is_match(relative(e.path(), arg)))
             })
             .filter_map(move |entry| match entry {
                 Ok(entry) => {
                     if !entry.file_type().is_file() {
                         return None;
                     }
-                    let rel = entry.path().strip_prefix(arg).unwrap_or(entry.path());
+                    let rel = relative(entry.path(), arg);
                     if self.include.as_ref().is_some_and(|g| !g.is_match(rel)) {
                         return None;
                     }
@@ -247,33 +248,57 @@ pub fn gather(
     Ok(walk.inputs().collect())
 }
 
+/// A walked path relative to the walked folder `base`. Walked paths are
+/// `base` joined with names, so the common case cuts a string prefix
+/// rather than parse both paths component by component, as
+/// `Path::strip_prefix` does (a sizeable share of walking a tree).
+fn relative<'p>(path: &'p Path, base: &Path) -> &'p Path {
+    use std::path::is_separator;
+    if let (Some(p), Some(b)) = (path.to_str(), base.to_str())
+        && let Some(rest) = p.strip_prefix(b)
+        && (rest.is_empty() || rest.starts_with(is_separator) || b.ends_with(is_separator))
+    {
+        return Path::new(rest.trim_start_matches(is_separator));
+    }
+    path.strip_prefix(base).unwrap_or(path)
+}
+
 /// Where a walked file's outputs go, relative to OUT: its folders inside
 /// the walked folder, then its stem.
 fn out_stem(rel: &Path) -> PathBuf {
-    rel.parent().unwrap_or(Path::new("")).join(stem_of(rel))
+    let stem = stem_of(rel);
+    match rel.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(stem.as_ref()),
+        _ => PathBuf::from(stem.into_owned()),
+    }
 }
 
 /// A file name without its last extension (`a.b.txt` → `a.b`), and
 /// without a compression suffix first (`a.txt.gz` → `a`).
-fn stem_of(path: &Path) -> String {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name = [".gz", ".zst", ".zstd"]
-        .iter()
-        .find_map(|ext| name.strip_suffix(ext).filter(|s| !s.is_empty()))
-        .map_or(name.clone(), str::to_string);
-    // Crawl archives name their format with two suffixes.
-    if let Some(stem) = [".warc.wet", ".warc"]
+fn stem_of(path: &Path) -> std::borrow::Cow<'_, str> {
+    let full = path.file_name().unwrap_or_default().to_string_lossy();
+    let mut name: &str = &full;
+    if let Some(s) = [".gz", ".zst", ".zstd"]
         .iter()
         .find_map(|ext| name.strip_suffix(ext).filter(|s| !s.is_empty()))
     {
-        return stem.to_string();
+        name = s;
     }
-    match name.rfind('.') {
-        Some(i) if i > 0 => name[..i].to_string(),
-        _ => name,
+    // Crawl archives name their format with two suffixes.
+    let stem = [".warc.wet", ".warc"]
+        .iter()
+        .find_map(|ext| name.strip_suffix(ext).filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| match name.rfind('.') {
+            Some(i) if i > 0 => &name[..i],
+            _ => name,
+        });
+    let len = stem.len();
+    match full {
+        std::borrow::Cow::Borrowed(f) => std::borrow::Cow::Borrowed(&f[..len]),
+        std::borrow::Cow::Owned(mut f) => {
+            f.truncate(len);
+            std::borrow::Cow::Owned(f)
+        }
     }
 }
 
@@ -304,6 +329,32 @@ pub fn absolute(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn walked_paths_are_cut_to_their_folder_as_strip_prefix_does() {
+        for (path, base) in [
+            ("corpus/site/a.txt", "corpus"),
+            ("corpus/site/a.txt", "corpus/"),
+            ("corpus//site/a.txt", "corpus/"),
+            ("./corpus/a.txt", "./corpus"),
+            ("/abs/corpus/a.txt", "/abs/corpus"),
+            ("corpus", "corpus"),
+            ("corpus/./a.txt", "corpus/."),
+        ] {
+            let (path, base) = (Path::new(path), Path::new(base));
+            assert_eq!(
+                relative(path, base),
+                path.strip_prefix(base).unwrap(),
+                "{path:?}"
+            );
+        }
+        assert_eq!(stem_of(Path::new("d/a.b.txt.gz")), "a.b");
+        assert_eq!(
+            out_stem(Path::new("d/e/crawl.warc.gz")),
+            Path::new("d/e/crawl")
+        );
+        assert_eq!(out_stem(Path::new(".txt")), Path::new(".txt"));
+    }
 
     fn tree() -> tempfile::TempDir {
         let d = tempfile::tempdir().unwrap();
