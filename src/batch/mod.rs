@@ -511,7 +511,7 @@ fn read_into_spare(file: &fs::File, buf: &mut Vec<u8>) -> io::Result<usize> {
     let filled = buf.len();
     buf.resize(buf.capacity(), 0);
     let n = (&*file).read(&mut buf[filled..]);
-    buf.truncate(filled + *n.as_ref().unwrap_or(&0));
+    buf.truncate(filled + n.as_ref().map_or(0, |&n| n));
     n
 }
 

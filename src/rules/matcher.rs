@@ -278,18 +278,15 @@ impl Matcher {
     /// checked on its own (its range is trimmed, so a hit can reach past it).
     pub fn page_hits(&self, text: &str, lines: &[std::ops::Range<usize>]) -> Vec<(usize, usize)> {
         let mut candidates = Vec::new();
-        // One pass that copies and folds (`to_ascii_lowercase` copies, then folds).
-        let folded = (!self.groups.folded.is_empty()).then(|| {
-            text.bytes()
-                .map(|b| b.to_ascii_lowercase())
-                .collect::<Vec<u8>>()
-        });
-        let searches = (self.groups.finders.iter().map(|f| (f, text.as_bytes()))).chain(
-            self.groups
-                .folded
-                .iter()
-                .zip(folded.as_deref().into_iter().cycle()),
-        );
+        // Copied and folded in one pass (`<[u8]>::to_ascii_lowercase`
+        // copies, then folds), and only when a folded search needs it.
+        let folded: Vec<u8> = if self.groups.folded.is_empty() {
+            Vec::new()
+        } else {
+            text.bytes().map(|b| b.to_ascii_lowercase()).collect()
+        };
+        let searches = (self.groups.finders.iter().map(|f| (f, text.as_bytes())))
+            .chain(self.groups.folded.iter().map(|f| (f, folded.as_slice())));
         for (finder, haystack) in searches {
             let mut last = usize::MAX;
             for m in finder.find_iter(haystack) {
@@ -463,7 +460,7 @@ fn line_prefix_literals(alt: &Hir) -> Option<Hir> {
 fn folded_factor(alt: &Hir) -> Option<Vec<u8>> {
     fn folded(h: &Hir) -> Option<Vec<u8>> {
         use regex_syntax::hir::Class;
-        let one_char = |ranges: &mut dyn Iterator<Item = (u32, u32)>| {
+        let one_char = |ranges: Vec<(u32, u32)>| {
             let mut byte = None;
             for (lo, hi) in ranges {
                 if hi >= 0x80 || hi - lo > 1 {
@@ -481,10 +478,14 @@ fn folded_factor(alt: &Hir) -> Option<Vec<u8>> {
         match h.kind() {
             HirKind::Literal(l) => Some(l.0.to_ascii_lowercase()),
             HirKind::Class(Class::Unicode(c)) => one_char(
-                &mut (c.ranges().iter()).map(|r| (u32::from(r.start()), u32::from(r.end()))),
+                (c.ranges().iter())
+                    .map(|r| (u32::from(r.start()), u32::from(r.end())))
+                    .collect(),
             ),
             HirKind::Class(Class::Bytes(c)) => one_char(
-                &mut (c.ranges().iter()).map(|r| (u32::from(r.start()), u32::from(r.end()))),
+                (c.ranges().iter())
+                    .map(|r| (u32::from(r.start()), u32::from(r.end())))
+                    .collect(),
             ),
             HirKind::Capture(c) => folded(&c.sub),
             HirKind::Concat(v) => v
