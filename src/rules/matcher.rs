@@ -7,7 +7,8 @@
 //!
 //! - anchored at the line's start (`^Advertisement$`): one lazy DFA for all
 //!   of them, run anchored from the start, which stops as soon as every
-//!   alternative is dead, so a long paragraph costs a handful of steps;
+//!   alternative is dead, so a long paragraph costs a handful of steps, and
+//!   none when the DFA died within the same first two or four bytes before;
 //! - anchored at the end only (`\[…/Reuters\]$`): one lazy DFA of the
 //!   reversed alternatives, run backwards from the line's end;
 //! - floating and unable to leave a line (no anchors, no class holding a
@@ -21,6 +22,7 @@
 
 use std::sync::Arc;
 
+use regex_automata::hybrid::LazyStateID;
 use regex_automata::hybrid::dfa::{self as lazy, OverlappingState};
 use regex_automata::meta::{self, Regex};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
@@ -68,104 +70,224 @@ struct Group {
 }
 
 impl Group {
-    /// Collects into `set` the alternatives that match the line (anchored
-    /// at its start, or at its end for the reverse group) by one walk of
-    /// the DFA over it, to the dead state or the line's end: `Some(true)`
-    /// when any did, `Some(false)` when none did (most lines die within a
-    /// few bytes), None when the walk cannot tell (an alternative matches
-    /// the empty string, so the DFA never dies, or its cache gave up) and
-    /// the caller must search.
+    /// Appends to `out` the pattern ids of the alternatives that match the
+    /// line (anchored at its start, or at its end for the reverse group),
+    /// some perhaps twice, by one walk of the DFA over it, to the dead
+    /// state or the line's end: None when the walk cannot tell (an
+    /// alternative matches the empty string, so the DFA never dies, or its
+    /// cache gave up) and the caller must drop what it appended and search.
+    /// A line whose lead the DFA died within before (see [`DeadLeads`])
+    /// need not be walked.
     fn walk(
         &self,
-        cache: &mut lazy::Cache,
+        cache: &mut GroupCache,
         line: &str,
         reverse: bool,
-        set: &mut PatternSet,
-    ) -> Option<bool> {
+        out: &mut Vec<usize>,
+    ) -> Option<()> {
         if !self.can_die {
             return None;
         }
-        let b = line.as_bytes();
-        if reverse {
-            self.walk_bytes(cache, b.iter().rev().copied(), set)
+        let (b, start) = (line.as_bytes(), out.len());
+        let left = if reverse {
+            let mut bytes = b.iter().rev().copied();
+            self.walk_bytes(&mut cache.dfa, &mut bytes, out)?;
+            bytes.len()
         } else {
-            self.walk_bytes(cache, b.iter().copied(), set)
+            let mut bytes = b.iter().copied();
+            self.walk_bytes(&mut cache.dfa, &mut bytes, out)?;
+            bytes.len()
+        };
+        // Bytes left unwalked, none matched: the DFA died.
+        if left > 0 && out.len() == start {
+            cache.dead_leads.insert(b, reverse, b.len() - left);
         }
+        Some(())
     }
 
     #[inline(always)]
     fn walk_bytes(
         &self,
         cache: &mut lazy::Cache,
-        bytes: impl Iterator<Item = u8>,
-        set: &mut PatternSet,
-    ) -> Option<bool> {
+        bytes: &mut impl Iterator<Item = u8>,
+        out: &mut Vec<usize>,
+    ) -> Option<()> {
         // Every line is searched alone: the start is at the text's edge.
         let config = regex_automata::util::start::Config::new().anchored(Anchored::Yes);
         let mut sid = self.dfa.start_state(cache, &config).ok()?;
-        let mut found = false;
-        for b in bytes {
-            // From an untagged state, the transition table alone, unless
-            // the next state is yet to be computed.
-            let next = if sid.is_tagged() {
-                None
+        if sid.is_tagged() {
+            // Dead or quit from the start: let the search tell.
+            return None;
+        }
+        'walk: loop {
+            let Some((next, b)) = self.run(cache, &mut sid, bytes) else {
+                break 'walk;
+            };
+            // Tagged: yet to be computed, dead, quit, or a (delayed) match,
+            // which the walk goes on from with `next_state`, as it reads
+            // tagged states too.
+            let mut next = if next.is_unknown() {
+                self.dfa.next_state(cache, sid, b).ok()?
             } else {
-                Some(self.dfa.next_state_untagged(cache, sid, b)).filter(|n| !n.is_unknown())
+                next
             };
-            sid = match next {
-                Some(next) => next,
-                None => self.dfa.next_state(cache, sid, b).ok()?,
-            };
-            // A tagged state is dead, a (delayed) match, or a quit.
-            if sid.is_tagged() {
-                if sid.is_dead() {
-                    return Some(found);
+            loop {
+                if next.is_dead() {
+                    return Some(());
                 }
-                if sid.is_quit() {
+                if next.is_quit() {
                     return None;
                 }
-                if sid.is_match() {
-                    self.record(cache, sid, set, &mut found);
+                if next.is_match() {
+                    self.record(cache, next, out);
                 }
+                sid = next;
+                if !sid.is_tagged() {
+                    continue 'walk;
+                }
+                let Some(b) = bytes.next() else {
+                    break 'walk;
+                };
+                next = self.dfa.next_state(cache, sid, b).ok()?;
             }
         }
         // A match ending at the line's edge shows only past its end.
         sid = self.dfa.next_eoi_state(cache, sid).ok()?;
         if sid.is_match() {
-            self.record(cache, sid, set, &mut found);
+            self.record(cache, sid, out);
         }
-        Some(found)
+        Some(())
     }
 
-    /// Adds the alternatives of match state `sid` to `set`, emptied first
-    /// on a line's first match.
-    fn record(
+    /// Steps from untagged state `sid` to the next while that is untagged,
+    /// by the transition table alone, in a loop that only reads, with one
+    /// test per byte: the tagged state it stops at and its byte, or None at
+    /// the end of `bytes`.
+    #[inline(always)]
+    fn run(
         &self,
         cache: &lazy::Cache,
-        sid: regex_automata::hybrid::LazyStateID,
-        set: &mut PatternSet,
-        found: &mut bool,
-    ) {
-        if !*found {
-            set.clear();
-            *found = true;
-        }
+        sid: &mut LazyStateID,
+        bytes: &mut impl Iterator<Item = u8>,
+    ) -> Option<(LazyStateID, u8)> {
+        let mut cur = *sid;
+        let found = loop {
+            let Some(b) = bytes.next() else {
+                break None;
+            };
+            let next = self.dfa.next_state_untagged(cache, cur, b);
+            if next.is_tagged() {
+                break Some((next, b));
+            }
+            cur = next;
+        };
+        *sid = cur;
+        found
+    }
+
+    /// Appends the pattern ids of match state `sid`'s alternatives to `out`.
+    fn record(&self, cache: &lazy::Cache, sid: LazyStateID, out: &mut Vec<usize>) {
         for k in 0..self.dfa.match_len(cache, sid) {
-            set.insert(self.dfa.match_pattern(cache, sid, k));
+            out.push(self.ids[self.dfa.match_pattern(cache, sid, k).as_usize()]);
         }
     }
 }
 
-/// Per-thread search state: the lazy DFAs' caches and the floating
-/// regexes' caches.
+/// Per-thread search state: the groups' caches and the floating regexes'
+/// caches.
 #[derive(Debug)]
 struct Caches {
-    fwd: Option<lazy::Cache>,
-    rev: Option<lazy::Cache>,
+    fwd: Option<GroupCache>,
+    rev: Option<GroupCache>,
     floating: Vec<meta::Cache>,
-    /// The alternatives of each group that matched the line.
-    fwd_set: PatternSet,
-    rev_set: PatternSet,
+}
+
+/// A group's per-thread state.
+#[derive(Debug)]
+struct GroupCache {
+    dfa: lazy::Cache,
+    /// The alternatives a search found, when the walk could not tell.
+    set: PatternSet,
+    dead_leads: DeadLeads,
+}
+
+impl Group {
+    fn create_cache(&self) -> GroupCache {
+        GroupCache {
+            dfa: self.dfa.create_cache(),
+            set: PatternSet::new(self.ids.len()),
+            dead_leads: DeadLeads::new(),
+        }
+    }
+}
+
+/// The leads of lines (the bytes a group walks first: a line's first ones,
+/// or its last ones for the reverse group) that the group's DFA died
+/// within, so that it matches no line with one of them: a match shows only
+/// a byte past its end, in a state that is not dead. Most lines die within
+/// two bytes, and many of the others within four.
+#[derive(Debug)]
+struct DeadLeads {
+    /// Leads of two bytes, as `u16`s: a bit each.
+    pairs: Box<[u64; 1 << 10]>,
+    /// Leads of four bytes, as `u32`s, in a slot each picked by a hash,
+    /// which the last one there takes. A line is UTF-8, so it never holds
+    /// the byte 0xFF and `u32::MAX` marks an empty slot.
+    quads: Box<[u32; 1 << QUAD_BITS]>,
+}
+
+const QUAD_BITS: u32 = 12;
+
+impl DeadLeads {
+    fn new() -> DeadLeads {
+        DeadLeads {
+            pairs: Box::new([0; 1 << 10]),
+            quads: Box::new([u32::MAX; 1 << QUAD_BITS]),
+        }
+    }
+
+    /// Whether the DFA died within the lead of `line` before.
+    #[inline]
+    fn hold(&self, line: &str, reverse: bool) -> bool {
+        let b = line.as_bytes();
+        let Some(pair) = lead(b, reverse).map(u16::from_le_bytes) else {
+            return false;
+        };
+        self.pairs[usize::from(pair >> 6)] & (1 << (pair & 63)) != 0
+            || lead(b, reverse)
+                .map(u32::from_le_bytes)
+                .is_some_and(|quad| self.quads[quad_slot(quad)] == quad)
+    }
+
+    /// Records that the DFA died `walked` bytes into `line`.
+    fn insert(&mut self, line: &[u8], reverse: bool, walked: usize) {
+        if walked <= 2 {
+            if let Some(pair) = lead(line, reverse).map(u16::from_le_bytes) {
+                self.pairs[usize::from(pair >> 6)] |= 1 << (pair & 63);
+            }
+        } else if walked <= 4
+            && let Some(quad) = lead(line, reverse).map(u32::from_le_bytes)
+        {
+            self.quads[quad_slot(quad)] = quad;
+        }
+    }
+}
+
+/// The first `N` bytes of `line` a group walks.
+#[inline]
+fn lead<const N: usize>(line: &[u8], reverse: bool) -> Option<[u8; N]> {
+    let lead = if reverse {
+        line.last_chunk()
+    } else {
+        line.first_chunk()
+    };
+    lead.copied()
+}
+
+/// A Fibonacci hash of `quad`, to the slot that may hold it.
+#[inline]
+fn quad_slot(quad: u32) -> usize {
+    (quad.wrapping_mul(0x9e37_79b9) >> (32 - QUAD_BITS)) as usize
 }
 
 type MakeCaches =
@@ -246,11 +368,9 @@ impl Matcher {
     fn from_groups(groups: Arc<Groups>) -> Matcher {
         let g = Arc::clone(&groups);
         let make: MakeCaches = Box::new(move || Caches {
-            fwd: g.fwd.as_ref().map(|x| x.dfa.create_cache()),
-            rev: g.rev.as_ref().map(|x| x.dfa.create_cache()),
+            fwd: g.fwd.as_ref().map(Group::create_cache),
+            rev: g.rev.as_ref().map(Group::create_cache),
             floating: g.floating.iter().map(|(_, re)| re.create_cache()).collect(),
-            fwd_set: PatternSet::new(g.fwd.as_ref().map_or(0, |x| x.ids.len())),
-            rev_set: PatternSet::new(g.rev.as_ref().map_or(0, |x| x.ids.len())),
         });
         Matcher {
             groups,
@@ -341,39 +461,39 @@ impl Matcher {
         let g = &*self.groups;
         let c = &mut *scratch.caches;
         let input = Input::new(line).anchored(Anchored::Yes);
-        if let (Some(fwd), Some(cache)) = (&g.fwd, c.fwd.as_mut()) {
-            let found = fwd
-                .walk(cache, line, false, &mut c.fwd_set)
-                .unwrap_or_else(|| {
-                    c.fwd_set.clear();
-                    // Without quit bytes or a give-up threshold, a lazy DFA
-                    // search cannot fail.
-                    fwd.dfa
-                        .try_which_overlapping_matches(cache, &input, &mut c.fwd_set)
-                        .is_ok()
-                        && !c.fwd_set.is_empty()
-                });
-            if found {
-                // Iterating the set visits every slot: skip it for the
-                // many lines nothing matched.
-                out.extend(c.fwd_set.iter().map(|p| fwd.ids[p.as_usize()]));
+        if let (Some(fwd), Some(cache)) = (&g.fwd, c.fwd.as_mut())
+            && !cache.dead_leads.hold(line, false)
+        {
+            let walked = out.len();
+            if fwd.walk(cache, line, false, out).is_none() {
+                out.truncate(walked);
+                cache.set.clear();
+                // Without quit bytes or a give-up threshold, a lazy DFA
+                // search cannot fail.
+                if fwd
+                    .dfa
+                    .try_which_overlapping_matches(&mut cache.dfa, &input, &mut cache.set)
+                    .is_ok()
+                {
+                    out.extend(cache.set.iter().map(|p| fwd.ids[p.as_usize()]));
+                }
             }
         }
-        if let (Some(rev), Some(cache)) = (&g.rev, c.rev.as_mut()) {
-            match rev.walk(cache, line, true, &mut c.rev_set) {
-                Some(true) => out.extend(c.rev_set.iter().map(|p| rev.ids[p.as_usize()])),
-                Some(false) => {}
-                None => {
-                    let mut state = OverlappingState::start();
-                    while rev
-                        .dfa
-                        .try_search_overlapping_rev(cache, &input, &mut state)
-                        .is_ok()
-                    {
-                        match state.get_match() {
-                            Some(m) => out.push(rev.ids[m.pattern().as_usize()]),
-                            None => break,
-                        }
+        if let (Some(rev), Some(cache)) = (&g.rev, c.rev.as_mut())
+            && !cache.dead_leads.hold(line, true)
+        {
+            let walked = out.len();
+            if rev.walk(cache, line, true, out).is_none() {
+                out.truncate(walked);
+                let mut state = OverlappingState::start();
+                while rev
+                    .dfa
+                    .try_search_overlapping_rev(&mut cache.dfa, &input, &mut state)
+                    .is_ok()
+                {
+                    match state.get_match() {
+                        Some(m) => out.push(rev.ids[m.pattern().as_usize()]),
+                        None => break,
                     }
                 }
             }
@@ -819,6 +939,73 @@ mod tests {
         let mut scratch = m.scratch();
         for r in lines.iter().filter(|r| !r.is_empty()) {
             let line = &text[r.clone()];
+            let mut got = Vec::new();
+            m.matches_with(line, &mut scratch, &mut got);
+            let want: Vec<usize> = (0..pats.len()).filter(|&i| res[i].is_match(line)).collect();
+            assert_eq!(got, want, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn a_walk_records_the_lead_it_died_within_and_no_other() {
+        let m = matcher(&["^abcde", "^ab", "[a-z]*vwxyz$"]);
+        let mut scratch = m.scratch();
+        let lines = [
+            "qqqq", "abzzz", "abcdx", "aaaa", "xxbq", "a qxyz", "zzqwxyz",
+        ];
+        for line in lines {
+            m.matches_unpaged(line, &mut scratch, &mut Vec::new());
+        }
+        let c = &*scratch.caches;
+        let fwd = &c.fwd.as_ref().unwrap().dead_leads;
+        let rev = &c.rev.as_ref().unwrap().dead_leads;
+        // Dead at the first byte, and within four.
+        assert!(fwd.hold("qq", false) && fwd.hold("aaaa", false));
+        // `ab` matched before the DFA died: its lead proves nothing.
+        assert!(!fwd.hold("abzz", false) && !fwd.hold("ab", false));
+        // Dead past the lead.
+        assert!(!fwd.hold("abcd", false));
+        // Backward from the end likewise.
+        assert!(rev.hold("bq", true) && rev.hold("qxyz", true));
+        assert!(!rev.hold("wxyz", true) && !rev.hold("yz", true));
+    }
+
+    #[test]
+    fn lines_sharing_a_lead_with_a_dead_one_match_as_the_regex_crate_does() {
+        // Every line of up to six letters of three, twice, through one
+        // scratch: walks die at every depth, matched or not, and later
+        // lines share their leads.
+        let pats = [
+            "^ab",
+            "^abc$",
+            "^a.c",
+            "^aaaa",
+            "^(?:ab|ba)c+$",
+            "^abca.",
+            "^c.{3}b$",
+            "ca$",
+            "bcb$",
+            "aab$",
+            "bacab$",
+            "^b|cc$",
+        ];
+        let m = matcher(&pats);
+        let res: Vec<regex::Regex> = pats.iter().map(|p| regex::Regex::new(p).unwrap()).collect();
+        let mut lines = vec![String::new()];
+        for len in 1..=6 {
+            let shorter: Vec<String> = lines
+                .iter()
+                .filter(|l| l.len() == len - 1)
+                .cloned()
+                .collect();
+            lines.extend(
+                shorter
+                    .iter()
+                    .flat_map(|l| ["a", "b", "c"].map(|c| format!("{l}{c}"))),
+            );
+        }
+        let mut scratch = m.scratch();
+        for line in lines.iter().chain(&lines) {
             let mut got = Vec::new();
             m.matches_with(line, &mut scratch, &mut got);
             let want: Vec<usize> = (0..pats.len()).filter(|&i| res[i].is_match(line)).collect();
