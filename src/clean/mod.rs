@@ -209,7 +209,7 @@ pub fn clean_at<'a>(text: &'a str, rules: &RuleSet, path: Option<&std::path::Pat
             };
             lines
                 .iter()
-                .map(|r| shape::Shape::with_stop_need(&text[r.clone()], need))
+                .map(|r| shape::Shape::in_text(text, r.clone(), need))
                 .collect()
         },
         active,

@@ -2,6 +2,8 @@
 //! whether it ends like a sentence — computed once per line and shared by
 //! the zone, guard and region logic.
 
+use std::ops::Range;
+
 /// Function words of English and the main western European languages: a
 /// sentence has many, a list of names or tags has few. Kept sorted.
 const STOP_WORDS: &[&str] = &[
@@ -31,30 +33,24 @@ const fn pack(word: &[u8]) -> u64 {
     key
 }
 
-/// Open-addressing table of the packed stop words, built at compile time:
-/// one multiply and usually one probe per word, on the hottest path of
-/// the heuristics.
+/// Table of the packed stop words, built at compile time: one multiply
+/// and one probe per word, on the hottest path of the heuristics.
 const TABLE_BITS: u32 = 10;
 
+/// A multiplier that gives each stop word a slot of its own, so that a
+/// lookup reads one slot (found by trying random ones; the build asserts
+/// it).
 const fn slot(key: u64) -> usize {
-    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - TABLE_BITS)) as usize
+    (key.wrapping_mul(0xba0f_f0b7_ea17_4c4f) >> (64 - TABLE_BITS)) as usize
 }
 
-/// How far linear probing may move a key from its slot; the build asserts
-/// it, so a lookup reads this many slots and never branches.
-const PROBES: usize = 4;
-
-static STOP_TABLE: [u64; (1 << TABLE_BITS) + PROBES] = {
-    let mut t = [0u64; (1 << TABLE_BITS) + PROBES];
+static STOP_TABLE: [u64; 1 << TABLE_BITS] = {
+    let mut t = [0u64; 1 << TABLE_BITS];
     let mut w = 0;
     while w < STOP_WORDS.len() {
         let key = pack(STOP_WORDS[w].as_bytes());
-        let mut i = slot(key);
-        while t[i] != 0 {
-            i += 1;
-        }
-        assert!(i - slot(key) < PROBES, "stop-word table: too many probes");
-        t[i] = key;
+        assert!(t[slot(key)] == 0, "stop-word table: two words in a slot");
+        t[slot(key)] = key;
         w += 1;
     }
     t
@@ -63,9 +59,7 @@ static STOP_TABLE: [u64; (1 << TABLE_BITS) + PROBES] = {
 /// Whether a packed word (non-zero) is a function word.
 #[inline(always)]
 fn is_stop_key(key: u64) -> bool {
-    let i = slot(key);
-    let s = &STOP_TABLE[i..i + PROBES];
-    (s[0] == key) | (s[1] == key) | (s[2] == key) | (s[3] == key)
+    STOP_TABLE[slot(key)] == key
 }
 
 /// Whether a word (with any punctuation around it) is a function word.
@@ -94,7 +88,7 @@ fn is_stop_bytes(bytes: &[u8]) -> bool {
 /// The length of the white space character starting at byte `i`, or 0:
 /// exactly the characters `char::is_whitespace` knows, read from UTF-8
 /// bytes so that ASCII text never decodes.
-#[inline]
+#[inline(always)]
 fn space_len(b: &[u8], i: usize) -> usize {
     match b[i] {
         b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c => 1,
@@ -118,15 +112,31 @@ fn is_ascii_space(c: u8) -> bool {
 
 /// Bit masks of a chunk of at most 64 bytes: bit `j` of `space` is set
 /// when byte `j` is ASCII white space, of `alnum` when it is an ASCII
-/// letter or digit. Bits past the chunk's end are spaces (a line ends as
-/// if followed by a space).
+/// letter or digit, of `letter` when it is an ASCII letter. Bits past the
+/// chunk's end are spaces (a line ends as if followed by a space).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Masks {
     space: u64,
     alnum: u64,
+    letter: u64,
     /// Lead bytes of the white space characters beyond ASCII (0xc2, 0xe1,
     /// 0xe2, 0xe3); most are curly quotes and dashes, checked one by one.
     lead: u64,
+}
+
+impl Masks {
+    /// The masks of the chunk's first `n` bytes: bits from `n` on are
+    /// spaces.
+    #[inline(always)]
+    fn clip(self, n: usize) -> Masks {
+        let keep = if n < 64 { (1u64 << n) - 1 } else { !0 };
+        Masks {
+            space: self.space | !keep,
+            alnum: self.alnum & keep,
+            letter: self.letter & keep,
+            lead: self.lead & keep,
+        }
+    }
 }
 
 // Inlined so that each caller computes only the masks it reads. `AVX2`
@@ -140,8 +150,8 @@ fn masks<const AVX2: bool>(chunk: &[u8]) -> Masks {
         let full = match <&[u8; 64]>::try_from(chunk) {
             Ok(c) => c,
             Err(_) => {
-                // A line's last, short chunk: padded with spaces, which set
-                // the space bits past its end and no other.
+                // A chunk cut short by the end of the bytes: padded with
+                // spaces, which set the space bits past its end and no other.
                 padded[..chunk.len()].copy_from_slice(chunk);
                 &padded
             }
@@ -165,11 +175,13 @@ fn masks_scalar(chunk: &[u8]) -> Masks {
     let mut m = Masks {
         space: (!0u64).checked_shl(chunk.len() as u32).unwrap_or(0),
         alnum: 0,
+        letter: 0,
         lead: 0,
     };
     for (j, &c) in chunk.iter().enumerate() {
         m.space |= u64::from(is_ascii_space(c)) << j;
         m.alnum |= u64::from(c.is_ascii_alphanumeric()) << j;
+        m.letter |= u64::from(c.is_ascii_alphabetic()) << j;
         m.lead |= u64::from(matches!(c, 0xc2 | 0xe1 | 0xe2 | 0xe3)) << j;
     }
     m
@@ -184,6 +196,7 @@ fn masks_sse2(chunk: &[u8; 64]) -> Masks {
     let mut m = Masks {
         space: 0,
         alnum: 0,
+        letter: 0,
         lead: 0,
     };
     // SAFETY: SSE2 is always available on x86-64, and the unaligned loads
@@ -202,7 +215,7 @@ fn masks_sse2(chunk: &[u8; 64]) -> Masks {
     for k in 0..4 {
         // SAFETY: SSE2 is always available on x86-64, and the unaligned
         // load reads bytes 16k..16k+16 of a 64-byte array.
-        let (space, alnum, lead) = unsafe {
+        let (space, alnum, letter, lead) = unsafe {
             let v = _mm_loadu_si128(chunk.as_ptr().add(16 * k).cast());
             // `v - lo <= n` unsigned: min(v - lo, n) == v - lo.
             let within = |lo: u8, n: u8, v: __m128i| {
@@ -229,11 +242,13 @@ fn masks_sse2(chunk: &[u8; 64]) -> Masks {
             (
                 _mm_movemask_epi8(sp) as u16,
                 _mm_movemask_epi8(al) as u16,
+                _mm_movemask_epi8(letter) as u16,
                 lead,
             )
         };
         m.space |= u64::from(space) << (16 * k);
         m.alnum |= u64::from(alnum) << (16 * k);
+        m.letter |= u64::from(letter) << (16 * k);
         m.lead |= u64::from(lead) << (16 * k);
     }
     m
@@ -254,26 +269,32 @@ fn masks_avx2(chunk: &[u8; 64]) -> Masks {
         )
     };
     let ascii = _mm256_movemask_epi8(_mm256_or_si256(lo, hi)) == 0;
-    let (space_lo, alnum_lo, lead_lo) = masks32(lo, ascii);
-    let (space_hi, alnum_hi, lead_hi) = masks32(hi, ascii);
+    let (space_lo, alnum_lo, letter_lo, lead_lo) = masks32(lo, ascii);
+    let (space_hi, alnum_hi, letter_hi, lead_hi) = masks32(hi, ascii);
     Masks {
         space: u64::from(space_lo) | u64::from(space_hi) << 32,
         alnum: u64::from(alnum_lo) | u64::from(alnum_hi) << 32,
+        letter: u64::from(letter_lo) | u64::from(letter_hi) << 32,
         lead: u64::from(lead_lo) | u64::from(lead_hi) << 32,
     }
 }
 
-/// The space, letter-or-digit and lead-byte masks of 32 bytes: the same
-/// tests as [`masks_sse2`] makes on 16.
+/// The space, letter-or-digit, letter and lead-byte masks of 32 bytes:
+/// the same tests as [`masks_sse2`] makes on 16.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 #[inline]
-fn masks32(v: std::arch::x86_64::__m256i, ascii: bool) -> (u32, u32, u32) {
+fn masks32(v: std::arch::x86_64::__m256i, ascii: bool) -> (u32, u32, u32, u32) {
     use std::arch::x86_64::*;
-    let sp = _mm256_or_si256(
-        within32(v, 9, 4),
-        _mm256_cmpeq_epi8(v, _mm256_set1_epi8(b' ' as i8)),
+    // Space, or tab to carriage return: the bytes that equal the table's
+    // entry at their low four bits (a byte from 0x80 on looks up 0).
+    const NO: i8 = -1;
+    #[rustfmt::skip]
+    let spaces = _mm256_setr_epi8(
+        b' ' as i8, NO, NO, NO, NO, NO, NO, NO, NO, 9, 10, 11, 12, 13, NO, NO,
+        b' ' as i8, NO, NO, NO, NO, NO, NO, NO, NO, 9, 10, 11, 12, 13, NO, NO,
     );
+    let sp = _mm256_cmpeq_epi8(_mm256_shuffle_epi8(spaces, v), v);
     let letter = within32(_mm256_or_si256(v, _mm256_set1_epi8(0x20)), b'a', 25);
     let al = _mm256_or_si256(letter, within32(v, b'0', 9));
     let lead = if ascii {
@@ -287,6 +308,7 @@ fn masks32(v: std::arch::x86_64::__m256i, ascii: bool) -> (u32, u32, u32) {
     (
         _mm256_movemask_epi8(sp) as u32,
         _mm256_movemask_epi8(al) as u32,
+        _mm256_movemask_epi8(letter) as u32,
         lead,
     )
 }
@@ -302,24 +324,20 @@ fn within32(v: std::arch::x86_64::__m256i, lo: u8, n: u8) -> std::arch::x86_64::
     _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(n as i8)), d)
 }
 
-/// Lines up to this long are counted from a copy padded with spaces, so
-/// that every chunk takes the SIMD mask and every function-word test a
-/// single load; most lines are this short.
-const PADDED: usize = 192;
-
-/// Words and function words of a line whose only white space is ASCII,
-/// 64 bytes at a time: word starts are non-space bits after space bits.
-/// The words are counted first; then the first [`STOP_SAMPLE`] words are
-/// looked up one by one, until `need(words)` function words are found.
-/// None when the line holds white space beyond ASCII (no-break space, em
-/// space, …), which takes the exact scan.
-fn words_ascii_spaces(b: &[u8], need: impl Fn(u32) -> u32) -> Option<(u32, u32)> {
+/// Words and function words of the line `b[..len]` whose only white space
+/// is ASCII, 64 bytes at a time: word starts are non-space bits after
+/// space bits. The words are counted first; then function words among the
+/// first [`STOP_SAMPLE`] words, until `need(words)` are found. The bytes
+/// of `b` after the line, if any, are read with it (which spares copying
+/// it) but count as spaces. None when the line holds white space beyond
+/// ASCII (no-break space, em space, …), which takes the exact scan.
+fn words_ascii_spaces(b: &[u8], len: usize, need: impl Fn(u32) -> u32) -> Option<(u32, u32)> {
     #[cfg(target_arch = "x86_64")]
     if has_x86_64_v3() {
         // SAFETY: the CPU has every feature the function is compiled for.
-        return unsafe { words_ascii_spaces_v3(b, need) };
+        return unsafe { words_ascii_spaces_v3(b, len, need) };
     }
-    words_ascii_spaces_baseline::<false>(b, need)
+    words_ascii_spaces_baseline::<false>(b, len, need)
 }
 
 /// Whether the CPU has x86-64-v3's AVX2, BMI and POPCNT (checked once):
@@ -340,130 +358,231 @@ fn has_x86_64_v3() -> bool {
 /// [`words_ascii_spaces_baseline`] compiled for x86-64-v3.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,bmi1,bmi2,lzcnt,popcnt")]
-fn words_ascii_spaces_v3(b: &[u8], need: impl Fn(u32) -> u32) -> Option<(u32, u32)> {
-    words_ascii_spaces_baseline::<true>(b, need)
+fn words_ascii_spaces_v3(b: &[u8], len: usize, need: impl Fn(u32) -> u32) -> Option<(u32, u32)> {
+    words_ascii_spaces_baseline::<true>(b, len, need)
 }
 
 #[inline(always)]
 fn words_ascii_spaces_baseline<const AVX2: bool>(
     b: &[u8],
+    len: usize,
     need: impl Fn(u32) -> u32,
 ) -> Option<(u32, u32)> {
-    if b.len() <= PADDED {
-        // Trailing spaces start no word: the counts are the line's.
-        let mut buf = [b' '; PADDED + 8];
-        buf[..b.len()].copy_from_slice(b);
-        return words_in_chunks::<AVX2>(&buf, b.len().div_ceil(64), need);
+    if len < 64 {
+        return words_in_window::<AVX2>(b, len, need);
     }
-    words_in_chunks::<AVX2>(b, b.len().div_ceil(64), need)
-}
-
-/// [`words_ascii_spaces`] of the first `chunks` 64-byte chunks of `b`
-/// (the last one may be short).
-#[inline(always)]
-fn words_in_chunks<const AVX2: bool>(
-    b: &[u8],
-    chunks: usize,
-    need: impl Fn(u32) -> u32,
-) -> Option<(u32, u32)> {
-    let words = count_words::<AVX2>(b, chunks)?;
+    let words = count_words::<AVX2>(b, len)?;
     let enough = need(words).min(STOP_SAMPLE);
     let stop = if enough == 0 {
         0
     } else {
-        count_stop_words::<AVX2>(b, chunks, enough)
+        count_stop_words::<AVX2>(b, len, enough)
     };
     Some((words, stop))
 }
 
-/// The words of the first `chunks` chunks of `b`; None at a white space
-/// character beyond ASCII.
+/// [`words_ascii_spaces`] of a line shorter than 64 bytes (most are), from
+/// the masks of a single window: all its words end within it, and there
+/// are at most 32 (the sample).
 #[inline(always)]
-fn count_words<const AVX2: bool>(b: &[u8], chunks: usize) -> Option<u32> {
-    let mut words = 0;
-    let mut space_before = 1u64;
-    for c in 0..chunks {
-        let chunk = &b[c * 64..b.len().min(c * 64 + 64)];
-        let Masks {
-            space: sp,
-            mut lead,
-            ..
-        } = masks::<AVX2>(chunk);
-        while lead != 0 {
-            if space_len(b, c * 64 + lead.trailing_zeros() as usize) > 0 {
-                return None;
-            }
-            lead &= lead - 1;
-        }
-        words += (!sp & ((sp << 1) | space_before)).count_ones();
-        space_before = sp >> 63;
+fn words_in_window<const AVX2: bool>(
+    b: &[u8],
+    len: usize,
+    need: impl Fn(u32) -> u32,
+) -> Option<(u32, u32)> {
+    let mut spare = None;
+    let w = window(b, 0, &mut spare);
+    let m = masks::<AVX2>(&w[..64]).clip(len);
+    if has_wide_space(w, m.lead) {
+        return None;
+    }
+    let ends = m.space & (!m.space << 1);
+    let words = ends.count_ones();
+    let enough = need(words).min(STOP_SAMPLE);
+    let stop = if enough == 0 {
+        0
+    } else {
+        let (first, candidates) = candidates(&m);
+        stops_at(w, &m, first, candidates & ends, enough)
+    };
+    Some((words, stop))
+}
+
+/// The words of the line `b[..len]`; None at a white space character
+/// beyond ASCII.
+#[inline(always)]
+fn count_words<const AVX2: bool>(b: &[u8], len: usize) -> Option<u32> {
+    let (mut words, mut space_before) = (0, 1u64);
+    let whole = len / 64 * 64;
+    for (at, chunk) in (0..).step_by(64).zip(b[..whole].chunks_exact(64)) {
+        words += chunk_words(b, at, masks::<AVX2>(chunk), &mut space_before)?;
+    }
+    if whole < len {
+        let m = masks::<AVX2>(&b[whole..b.len().min(whole + 64)]).clip(len - whole);
+        words += chunk_words(b, whole, m, &mut space_before)?;
     }
     Some(words)
 }
 
-/// Function words among the first [`STOP_SAMPLE`] words of the first
-/// `chunks` chunks of `b` (ASCII white space only), counted up to `enough`.
+/// The words that start in the chunk of `b` at `at`, of masks `m`; None
+/// at a white space character beyond ASCII.
 #[inline(always)]
-fn count_stop_words<const AVX2: bool>(b: &[u8], chunks: usize, enough: u32) -> u32 {
-    let (mut words, mut stop) = (0u32, 0u32);
-    let mut space_before = 1u64;
-    for c in 0..chunks {
-        let chunk = &b[c * 64..b.len().min(c * 64 + 64)];
-        let Masks {
-            space: sp, alnum, ..
-        } = masks::<AVX2>(chunk);
-        let mut starts = !sp & ((sp << 1) | space_before);
-        space_before = sp >> 63;
-        while starts != 0 {
-            if words == STOP_SAMPLE || stop >= enough {
-                return stop;
-            }
-            let p = starts.trailing_zeros() as usize;
-            starts &= starts - 1;
-            words += 1;
-            let from = c * 64 + p;
-            let rest = sp >> p;
-            if rest == 0 {
-                // The word runs past the chunk.
-                let len = b[from..]
-                    .iter()
-                    .take(13)
-                    .position(|&x| is_ascii_space(x))
-                    .unwrap_or(b.len() - from);
-                stop += u32::from(is_stop_bytes(&b[from..from + len]));
-                continue;
-            }
-            stop += u32::from(is_stop_in_chunk(b, from, rest, alnum >> p));
+fn chunk_words(b: &[u8], at: usize, m: Masks, space_before: &mut u64) -> Option<u32> {
+    if m.lead != 0 && has_wide_space(&b[at..], m.lead) {
+        return None;
+    }
+    let words = (!m.space & ((m.space << 1) | *space_before)).count_ones();
+    *space_before = m.space >> 63;
+    Some(words)
+}
+
+/// Whether a white space character starts at a bit of `lead` (see
+/// [`Masks`]) in `b`.
+#[inline(always)]
+fn has_wide_space(b: &[u8], mut lead: u64) -> bool {
+    while lead != 0 {
+        if space_len(b, lead.trailing_zeros() as usize) > 0 {
+            return true;
         }
+        lead &= lead - 1;
+    }
+    false
+}
+
+/// A function word has at most 12 bytes with its punctuation (see
+/// [`is_stop_bytes`]): a window after the first takes the words that end
+/// in its bytes from this one on, which lie whole within it.
+const LOOK_BACK: usize = 13;
+
+/// A window's bytes: 64 for its masks, and 8 more for a key read at any
+/// of them.
+const WINDOW: usize = 72;
+
+/// Function words among the first [`STOP_SAMPLE`] words of the line
+/// `b[..len]` (ASCII white space only), counted up to `enough`. Windows
+/// of 64 bytes, 51 apart, each take the words that end in their last 51
+/// bytes (the first one all of its own), and find those that can be
+/// function words from their masks alone; only these are looked up.
+#[inline(always)]
+fn count_stop_words<const AVX2: bool>(b: &[u8], len: usize, enough: u32) -> u32 {
+    let (mut words, mut stop) = (0, 0);
+    let mut spare = None;
+    let (mut from, mut taken) = (0, !0u64);
+    loop {
+        let w = window(b, from, &mut spare);
+        let m = masks::<AVX2>(&w[..64]);
+        let m = if from + 64 > len {
+            m.clip(len - from)
+        } else {
+            m
+        };
+        let mut ends = m.space & (!m.space << 1) & taken;
+        let left = STOP_SAMPLE - words;
+        if ends.count_ones() >= left {
+            ends = lowest(ends, left);
+        }
+        words += ends.count_ones();
+        let (first, candidates) = candidates(&m);
+        stop += stops_at(w, &m, first, candidates & ends, enough - stop);
+        // The line's end is a word's end too.
+        if words == STOP_SAMPLE || stop == enough || from + 64 > len {
+            return stop;
+        }
+        from += 64 - LOOK_BACK;
+        taken = !0 << LOOK_BACK;
+    }
+}
+
+/// The [`WINDOW`] bytes of `b` from `from`, in place or copied into
+/// `spare`: bytes past the end of `b` read as spaces.
+#[inline(always)]
+fn window<'a>(b: &'a [u8], from: usize, spare: &'a mut Option<[u8; WINDOW]>) -> &'a [u8; WINDOW] {
+    if let Some(w) = b.get(from..).and_then(<[u8]>::first_chunk) {
+        return w;
+    }
+    let rest = &b[from..];
+    let w = spare.insert([b' '; WINDOW]);
+    w[..rest.len()].copy_from_slice(rest);
+    w
+}
+
+/// The lowest `n` set bits of `x`.
+#[inline(always)]
+fn lowest(x: u64, n: u32) -> u64 {
+    let mut rest = x;
+    for _ in 0..n {
+        rest &= rest.wrapping_sub(1);
+    }
+    x & !rest
+}
+
+/// Of a window's masks: the first letter or digit of each word, and the
+/// ends (the space after) of the words that can be function words: one
+/// run of up to 7 letters, with no digit and only punctuation around it,
+/// and at most 12 bytes (see [`is_stop_bytes`]); the rest are never
+/// looked up. Carries move the marks up to each word's end. Marks of a
+/// word cut by the window's start are garbage, but such a word, if it
+/// ends past [`LOOK_BACK`], is too long.
+#[inline(always)]
+fn candidates(m: &Masks) -> (u64, u64) {
+    let word = !m.space;
+    let starts = word & ((m.space << 1) | 1);
+    let punct = word & !m.alnum;
+    // A carry from each word's start through the punctuation before its
+    // first letter or digit.
+    let first = punct.wrapping_add(starts) & m.alnum;
+    let runs = m.alnum & !(m.alnum << 1);
+    // Bits that end 13 bytes of a word, or 8 letters.
+    let w2 = word & (word << 1);
+    let w4 = w2 & (w2 << 2);
+    let long = w4 & (w4 << 4) & (w4 << 8) & (word << 12);
+    let l2 = m.letter & (m.letter << 1);
+    let l4 = l2 & (l2 << 2);
+    let bad = (runs & !first) | (m.alnum & !m.letter) | long | (l4 & (l4 << 4));
+    let some = word.wrapping_add(first) & m.space;
+    let spoilt = word.wrapping_add(bad) & m.space;
+    (first, some & !spoilt)
+}
+
+/// Function words among the candidates ending at the bits of `ends`
+/// (see [`candidates`]), from the window's bytes, counted up to `enough`.
+#[inline(always)]
+fn stops_at(w: &[u8; WINDOW], m: &Masks, first: u64, mut ends: u64, enough: u32) -> u32 {
+    const CASE: u64 = 0x2020_2020_2020_2020;
+    // Bit `j` set when byte `j - 1` is a letter or digit.
+    let after = m.alnum << 1;
+    let mut stop = 0;
+    while ends != 0 && stop < enough {
+        // The bits up to the word's end: its letters are the last ones of
+        // `first` and `after` (`| 1` keeps the read within the window).
+        let before = ends ^ (ends - 1);
+        ends &= ends - 1;
+        let zeros = ((first & before) | 1).leading_zeros();
+        let len = zeros - (after & before).leading_zeros();
+        debug_assert!((1..=7).contains(&len), "a candidate's letters");
+        let from = (63 - zeros) as usize;
+        let raw = u64::from_le_bytes(w[from..][..8].try_into().expect("eight bytes"));
+        let key = (raw | CASE) & ((1 << (8 * len)) - 1);
+        stop += u32::from(is_stop_key(key));
     }
     stop
 }
 
-/// [`is_stop_bytes`] of the word starting at `b[from]` and ending within
-/// its chunk, from the chunk's masks shifted to the word's start: the
-/// word's letters and digits bound its core (the punctuation around it
-/// trimmed), and the core is read with one 8-byte load.
-#[inline(always)]
-fn is_stop_in_chunk(b: &[u8], from: usize, space: u64, alnum: u64) -> bool {
-    const CASE: u64 = 0x2020_2020_2020_2020;
-    let len = space.trailing_zeros();
-    let core = alnum & ((1u64 << len) - 1);
-    if core == 0 || len > 12 {
-        return false;
+/// Whether a line ends in sentence punctuation (. ! ? … : ;) before any
+/// closing quotes, brackets and asterisks (" ' ” ’ ) ] » *): matched on
+/// its last bytes, the UTF-8 of those beyond ASCII, rather than decoded.
+fn ends_like_sentence(b: &[u8]) -> bool {
+    let mut end = b;
+    while let [rest @ .., b'"' | b'\'' | b')' | b']' | b'*']
+    | [rest @ .., 0xe2, 0x80, 0x9d | 0x99]
+    | [rest @ .., 0xc2, 0xbb] = end
+    {
+        end = rest;
     }
-    let first = core.trailing_zeros();
-    let size = 64 - core.leading_zeros() - first;
-    if size > 7 {
-        return false;
-    }
-    let at = from + first as usize;
-    match b.get(at..at + 8) {
-        Some(eight) => {
-            let raw = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
-            is_stop_key((raw | CASE) & ((1u64 << (8 * size)) - 1))
-        }
-        None => is_stop_bytes(&b[at..at + size as usize]),
-    }
+    matches!(
+        end,
+        [.., b'.' | b'!' | b'?' | b':' | b';'] | [.., 0xe2, 0x80, 0xa6]
+    )
 }
 
 /// Words and function words by the exact scan: every white space
@@ -529,18 +648,23 @@ impl Shape {
     /// never compared needs none). Looking words up is most of the cost
     /// of a shape.
     pub fn with_stop_need(line: &str, need: impl Fn(u32, bool) -> u32) -> Shape {
-        let b = line.as_bytes();
+        Shape::in_text(line, 0..line.len(), need)
+    }
+
+    /// [`Shape::with_stop_need`] of the line `text[line]`, read in place:
+    /// the bytes that follow it in `text` spare copying it.
+    pub fn in_text(text: &str, line: Range<usize>, need: impl Fn(u32, bool) -> u32) -> Shape {
+        let s = &text[line.clone()];
+        let b = s.as_bytes();
         if b.is_empty() {
             // Half the lines of a page are blank.
             return Shape::default();
         }
         // Most lines that are not sentences end in a letter or digit.
-        let sentence = !b.last().is_some_and(u8::is_ascii_alphanumeric) && {
-            let end = line.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '*']);
-            end.ends_with(['.', '!', '?', '…', ':', ';'])
-        };
-        let (words, stop) =
-            words_ascii_spaces(b, |words| need(words, sentence)).unwrap_or_else(|| words_exact(b));
+        let sentence = !b.last().is_some_and(u8::is_ascii_alphanumeric) && ends_like_sentence(b);
+        let rest = &text.as_bytes()[line.start..];
+        let (words, stop) = words_ascii_spaces(rest, b.len(), |words| need(words, sentence))
+            .unwrap_or_else(|| words_exact(b));
         Shape {
             words,
             stop,
@@ -595,52 +719,85 @@ mod tests {
         }
     }
 
+    /// A line of `pieces` picked by `seed`, each followed by a space.
+    fn line_of(pieces: &[&str], seed: u64, n: u64) -> String {
+        let mut line = String::new();
+        for k in 0..n {
+            line.push_str(pieces[((seed >> (k % 50)) as usize + k as usize) % pieces.len()]);
+            line.push(' ');
+        }
+        line
+    }
+
+    fn next(seed: &mut u64) -> u64 {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        *seed
+    }
+
+    /// Words that stress the fast scan's masks: function words with and
+    /// without punctuation, of up to 12 bytes and just over, with digits,
+    /// two runs of letters, eight letters or more, curly quotes and dashes
+    /// (lead byte 0xe2, not a space), control white space.
+    const FAST_PIECES: &[&str] = &[
+        "the",
+        "Council",
+        "’s",
+        "“and”",
+        " ",
+        "  ",
+        "\t",
+        "of,",
+        "—",
+        "x",
+        "é",
+        "\u{0b}",
+        "THEIR",
+        "(((((the))))",
+        "(((((the)))))",
+        "“their”",
+        "the—",
+        "3rd",
+        "a1",
+        "don't",
+        "de-la",
+        "Andromeda",
+        "whichever",
+        "12",
+        "I",
+    ];
+
+    /// Wide white space, which the fast scan leaves to the exact one.
+    const WIDE_PIECES: &[&str] = &["\u{a0}", "\u{2003}", "\u{3000}", "\u{1680}", "\u{85}"];
+
     #[test]
     fn the_fast_scan_agrees_with_the_exact_one() {
-        // Words from pieces that stress both paths: function words before
-        // and after the sample's end, curly quotes (lead byte 0xe2, not a
-        // space), wide spaces, control white space.
-        let pieces = [
-            "the",
-            "Council",
-            "’s",
-            "“and”",
-            " ",
-            "  ",
-            "\t",
-            "of,",
-            "—",
-            "x",
-            "é",
-            "\u{0b}",
-            "\u{a0}",
-            "\u{2003}",
-            "\u{3000}",
-            "\u{1680}",
-        ];
+        let pieces: Vec<&str> = FAST_PIECES.iter().chain(WIDE_PIECES).copied().collect();
         let mut seed = 7u64;
-        for _ in 0..3000 {
-            let mut line = String::new();
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+        for _ in 0..6000 {
+            next(&mut seed);
             // Half the lines have no wide space, so take the fast path.
-            let n = if seed & 1 == 0 { 12 } else { pieces.len() };
-            for k in 0..(seed % 90) {
-                line.push_str(pieces[((seed >> (k % 50)) as usize + k as usize) % n]);
-                line.push(' ');
+            let from = if seed & 1 == 0 { FAST_PIECES } else { &pieces };
+            let line = line_of(from, seed, seed % 90);
+            let line = line.trim();
+            let b = line.as_bytes();
+            let (words, stop) = words_exact(b);
+            assert_eq!(words as usize, line.split_whitespace().count());
+            // The exact scan counts every function word.
+            let wide = line.chars().any(|c| c.is_whitespace() && !c.is_ascii());
+            // The line in a page, read in place: the bytes after it
+            // count for nothing.
+            let before = line_of(&pieces, seed >> 3, seed % 3);
+            let after = line_of(&pieces, seed >> 5, (seed >> 8) % 30);
+            let text = format!("{before}\n{line}\n{after}");
+            let at = before.len() + 1..before.len() + 1 + line.len();
+            for need in [0, 1, 3, STOP_SAMPLE] {
+                let s = Shape::in_text(&text, at.clone(), |_, _| need);
+                let stop = if wide { stop } else { stop.min(need) };
+                assert_eq!((s.words, s.stop), (words, stop), "{line:?}");
+                assert_eq!(Shape::with_stop_need(line, |_, _| need), s, "{line:?}");
             }
-            let b = line.trim().as_bytes();
-            assert_eq!(
-                Shape::of(line.trim()),
-                {
-                    let (words, stop) = words_exact(b);
-                    let s = Shape::of(line.trim());
-                    Shape { words, stop, ..s }
-                },
-                "{line:?}"
-            );
-            assert_eq!(words_exact(b).0 as usize, line.split_whitespace().count());
         }
     }
 
@@ -650,28 +807,20 @@ mod tests {
         if !has_x86_64_v3() {
             return; // nothing to compare on this CPU
         }
-        let pieces = [
-            "the", "Of,", "council", "’s", "é", "  ", "\t", "(and)", "x", "—",
-        ];
         let mut seed = 3u64;
-        for _ in 0..2000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let line: String = (0..seed % 120)
-                .map(|k| pieces[((seed >> (k % 50)) as usize + k as usize) % pieces.len()])
-                .collect::<Vec<_>>()
-                .join(" ");
-            let b = line.as_bytes();
+        for _ in 0..3000 {
+            next(&mut seed);
+            let line = line_of(FAST_PIECES, seed, seed % 120);
+            let text = line.clone() + &line_of(FAST_PIECES, seed >> 4, seed % 20);
+            let b = text.as_bytes();
             for need in [0, 3, STOP_SAMPLE] {
                 // SAFETY: the CPU has x86-64-v3 (checked above).
-                let v3 = unsafe { words_ascii_spaces_v3(b, |_| need) };
-                let baseline = words_ascii_spaces_baseline::<false>(b, |_| need);
+                let v3 = unsafe { words_ascii_spaces_v3(b, line.len(), |_| need) };
+                let baseline = words_ascii_spaces_baseline::<false>(b, line.len(), |_| need);
                 assert_eq!(v3, baseline, "{line:?}");
             }
         }
     }
-
     #[test]
     fn simd_masks_agree_with_the_byte_by_byte_ones() {
         // Every byte value, at every position, in chunks of every length.
@@ -684,6 +833,30 @@ mod tests {
                 #[cfg(target_arch = "x86_64")]
                 if has_x86_64_v3() {
                     assert_eq!(masks::<true>(chunk), scalar, "AVX2 {chunk:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn sentence_ends_are_found_after_closing_quotes_and_brackets() {
+        let decoded = |line: &str| {
+            let end = line.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '*']);
+            end.ends_with(['.', '!', '?', '…', ':', ';'])
+        };
+        let ends = [
+            "", ".", "!", "?", "…", ":", ";", "\"", "'", "”", "’", ")", "]", "»", "*", "“", "‘",
+            "«", "(", "x", "é", "—", "…”", " ", "’s",
+        ];
+        for a in ends {
+            for b in ends {
+                for c in ends {
+                    let line = format!("end{a}{b}{c}");
+                    assert_eq!(
+                        ends_like_sentence(line.as_bytes()),
+                        decoded(&line),
+                        "{line:?}"
+                    );
                 }
             }
         }
