@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Times husk against a copy floor on a generated crawl (see README,
 # "Performance"). Interleaved rounds (floor, clean, clean --diff, floor, …),
-# each run into a fresh folder; nothing is deleted until the timing is over,
-# since re-creating a tree right after `rm -rf` is slower on ext4 and would
-# bias whichever command runs later.
+# each run into a fresh folder after a `sync`; nothing is deleted until the
+# timing is over, since re-creating a tree right after `rm -rf` is slower on
+# ext4 and would bias whichever command runs later.
 #
 #   PAGES=100000 ROUNDS=3 JOBS=2 PROSE=../shared/devset/expected bench/run.sh
 set -euo pipefail
@@ -30,6 +30,9 @@ times="$runs/times"
 : > "$times"
 timed() { # NAME COMMAND...
   local name=$1; shift
+  # Each command starts with nothing left to write back: the previous one's
+  # dirty pages would otherwise be flushed (and throttle writers) during it.
+  sync
   /usr/bin/time -f "%e %M %U %S" -o "$runs/t" "$@" > /dev/null 2> "$runs/stderr" || {
     echo "bench: $name failed:" >&2; cat "$runs/stderr" >&2; exit 1; }
   echo "$name $(cat "$runs/t")" >> "$times"
