@@ -21,7 +21,7 @@ mod zones;
 use std::borrow::Cow;
 use std::ops::Range;
 
-use crate::rules::{Block, BlockEnd, Kind, MirrorMode, Pat, Region, RuleSet, Zone};
+use crate::rules::{Block, BlockEnd, Kind, Mirror, MirrorMode, Pat, Region, RuleSet, Zone};
 use crate::split;
 use lines::MatchTable;
 
@@ -184,84 +184,70 @@ pub fn clean_at<'a>(text: &'a str, rules: &RuleSet, path: Option<&std::path::Pat
     let table = MatchTable::build(text, &lines, rules);
     let active = rules.active(path);
     let found = split::find(text, &lines, &table, rules, active.as_deref());
+    let needs = region::StopTable::new(regions(rules));
+    // Half the lines are blank: the passes over a segment visit only the
+    // others, and those over its prose lines only these.
+    let mut shapes = vec![shape::Shape::default(); lines.len()];
+    let mut nonblank = Vec::with_capacity(lines.len());
+    let mut prose = Vec::new();
+    for (i, r) in lines.iter().enumerate() {
+        if r.is_empty() {
+            continue;
+        }
+        let shape = shape::Shape::in_text(text, r.clone(), |w, s| needs.get(w, s));
+        nonblank.push(i);
+        if shape.is_prose() {
+            prose.push(i);
+        }
+        shapes[i] = shape;
+    }
     let mut engine = Engine {
         text,
         rules,
-        verdicts: lines
+        // The engine decides in the records themselves, which become the
+        // result as they are.
+        records: lines
             .iter()
-            .map(|r| {
-                if r.is_empty() {
+            .map(|r| LineRecord {
+                verdict: if r.is_empty() {
                     Verdict::Blank
                 } else {
                     Verdict::Kept
-                }
+                },
+                article: None,
+                rewrite: None,
+                score: None,
             })
             .collect(),
-        rewrites: vec![None; lines.len()],
-        scores: vec![None; lines.len()],
-        shapes: {
-            let needs: Vec<_> = regions(rules).map(region::StopNeeds::new).collect();
-            let need = |words, sentence| {
-                (needs.iter())
-                    .map(|n| n.get(words, sentence))
-                    .max()
-                    .unwrap_or(0)
-            };
-            lines
-                .iter()
-                .map(|r| shape::Shape::in_text(text, r.clone(), need))
-                .collect()
-        },
+        shapes,
         active,
         lines: &lines,
+        nonblank: &nonblank,
+        prose: &prose,
         table: &table,
         cut: None,
     };
     for f in &found {
         for &l in &f.header {
-            engine.verdicts[l] = Verdict::Boundary { rule: f.rule };
+            engine.records[l].verdict = Verdict::Boundary { rule: f.rule };
         }
-        engine.verdicts[f.title] = Verdict::Title {
+        engine.records[f.title].verdict = Verdict::Title {
             boundary: Some(f.rule),
         };
     }
     let mut starts: Vec<(usize, Option<usize>)> = vec![(0, None)];
     starts.extend(found.iter().map(|f| (f.header[0], Some(f.rule))));
     let mut articles = Vec::new();
-    let mut owner = vec![None; lines.len()];
     for (k, &(start, boundary)) in starts.iter().enumerate() {
         let end = starts.get(k + 1).map_or(lines.len(), |s| s.0);
-        if let Some(mut article) = engine.article(start..end) {
+        if let Some(mut article) = engine.article(start..end, articles.len()) {
             article.boundary = boundary;
-            for (l, o) in owner.iter_mut().enumerate().take(end).skip(start) {
-                if engine.verdicts[l].is_kept() {
-                    *o = Some(articles.len());
-                }
-            }
             articles.push(article);
         }
     }
-    let Engine {
-        verdicts,
-        rewrites,
-        scores,
-        ..
-    } = engine;
-    let records = verdicts
-        .into_iter()
-        .zip(rewrites)
-        .zip(scores)
-        .zip(owner)
-        .map(|(((verdict, rewrite), score), article)| LineRecord {
-            verdict,
-            article,
-            rewrite,
-            score,
-        })
-        .collect();
     Cleaned {
+        records: engine.records,
         lines,
-        records,
         articles,
     }
 }
@@ -272,10 +258,12 @@ struct Engine<'t, 'e> {
     text: &'t str,
     rules: &'e RuleSet,
     lines: &'e [Range<usize>],
+    /// The non-blank lines, and among them the prose lines, in order.
+    nonblank: &'e [usize],
+    prose: &'e [usize],
     table: &'e MatchTable,
-    verdicts: Vec<Verdict>,
-    rewrites: Vec<Option<Rewrite>>,
-    scores: Vec<Option<f32>>,
+    /// One per line: verdicts, rewrites and scores are decided in place.
+    records: Vec<LineRecord>,
     /// Each line's shape, computed once.
     shapes: Vec<shape::Shape>,
     /// Which rules apply to this page (None: all).
@@ -287,7 +275,7 @@ struct Engine<'t, 'e> {
 /// The article's first and last prose lines, when it has any.
 type Zones = Option<(usize, usize)>;
 
-impl<'t> Engine<'t, '_> {
+impl<'t, 'e> Engine<'t, 'e> {
     /// Whether rule `rule` applies to this page (its scope matches).
     fn on(&self, rule: usize) -> bool {
         self.active.as_ref().is_none_or(|a| a[rule])
@@ -303,53 +291,100 @@ impl<'t> Engine<'t, '_> {
         &self.text[self.lines[i].clone()]
     }
 
-    fn article(&mut self, seg: Range<usize>) -> Option<Article<'t>> {
+    /// The non-blank lines of `range`.
+    fn nonblank_in(&self, range: Range<usize>) -> &'e [usize] {
+        within(self.nonblank, range)
+    }
+
+    /// The prose lines of `range`.
+    fn prose_in(&self, range: Range<usize>) -> &'e [usize] {
+        within(self.prose, range)
+    }
+
+    fn verdict(&self, i: usize) -> Verdict {
+        self.records[i].verdict
+    }
+
+    fn is_kept(&self, i: usize) -> bool {
+        matches!(self.records[i].verdict, Verdict::Kept)
+    }
+
+    fn set(&mut self, i: usize, verdict: Verdict) {
+        self.records[i].verdict = verdict;
+    }
+
+    /// Cleans segment `seg`, the article numbered `index` if it makes one.
+    fn article(&mut self, seg: Range<usize>, index: usize) -> Option<Article<'t>> {
         if let Some(rule) = self.cut {
             self.drop_range(seg, rule);
             return None;
         }
-        let before: Vec<Verdict> = self.verdicts[seg.clone()].to_vec();
         let prose_before = self.kept_prose_chars(seg.clone());
-        self.scan(seg.clone(), None, false);
+        // Only a segment with that much prose can trip the guard below,
+        // which needs the verdicts as they are now.
+        // Blank lines stay blank.
+        let before: Option<Vec<Verdict>> = (prose_before >= GUARD_PROSE_BEFORE).then(|| {
+            (self.nonblank_in(seg.clone()).iter())
+                .map(|&i| self.verdict(i))
+                .collect()
+        });
+        let zoned = self.scan(seg.clone(), false);
         let zones = self.zones(seg.clone());
-        self.scan(seg.clone(), Some(zones), false);
+        self.scan_zoned(&zoned, seg.clone(), zones, false);
         self.mirror(seg.clone());
         self.region(seg.clone());
         // Over-removal guard: a story the rules all but emptied is cleaned
         // again with single-line rules only, and the article says so.
-        let guarded = prose_before >= GUARD_PROSE_BEFORE
-            && self.kept_prose_chars(seg.clone()) < GUARD_PROSE_KEPT;
-        if guarded {
-            self.verdicts[seg.clone()].copy_from_slice(&before);
+        if let Some(before) = before
+            && self.kept_prose_chars(seg.clone()) < GUARD_PROSE_KEPT
+        {
+            for (&i, v) in self.nonblank_in(seg.clone()).iter().zip(before) {
+                self.set(i, v);
+            }
             self.cut = None;
-            self.scan(seg.clone(), None, true);
-            self.scan(seg.clone(), Some(zones), true);
+            let zoned = self.scan(seg.clone(), true);
+            self.scan_zoned(&zoned, seg.clone(), zones, true);
+            return self.finish(seg, zones, index, true);
         }
+        self.finish(seg, zones, index, false)
+    }
+
+    /// Rewrites the segment's kept lines, chooses its title and gathers the
+    /// article, marking its lines as the article numbered `index`.
+    fn finish(
+        &mut self,
+        seg: Range<usize>,
+        zones: Zones,
+        index: usize,
+        guarded: bool,
+    ) -> Option<Article<'t>> {
         self.rewrite(seg.clone(), zones, false);
         let title_line = loop {
-            let line = seg
-                .clone()
-                .find(|&i| matches!(self.verdicts[i], Verdict::Title { .. }));
-            let line = line.or_else(|| seg.clone().find(|&i| self.verdicts[i] == Verdict::Kept))?;
-            if let Verdict::Kept = self.verdicts[line] {
-                self.verdicts[line] = Verdict::Title { boundary: None };
+            let line = self.title_candidate(seg.clone())?;
+            if let Verdict::Kept = self.verdict(line) {
+                self.set(line, Verdict::Title { boundary: None });
             }
             self.rewrite(line..line + 1, zones, true);
-            if self.verdicts[line].is_kept() {
+            if self.verdict(line).is_kept() {
                 break line;
             }
         };
-        let text_of = |i: usize| match &self.rewrites[i] {
+        let text_of = |e: &Self, i: usize| match &e.records[i].rewrite {
             Some(r) => Cow::Owned(r.text.clone()),
-            None => Cow::Borrowed(self.line(i)),
+            None => Cow::Borrowed(e.line(i)),
         };
+        let mut paragraphs = Vec::new();
+        for &i in self.nonblank_in(seg.clone()) {
+            if self.verdict(i).is_kept() {
+                self.records[i].article = Some(index);
+                if i != title_line {
+                    paragraphs.push(text_of(self, i));
+                }
+            }
+        }
         Some(Article {
-            title: text_of(title_line),
-            paragraphs: seg
-                .clone()
-                .filter(|&i| i != title_line && self.verdicts[i].is_kept())
-                .map(text_of)
-                .collect(),
+            title: text_of(self, title_line),
+            paragraphs,
             lines: seg,
             title_line,
             boundary: None,
@@ -357,33 +392,44 @@ impl<'t> Engine<'t, '_> {
         })
     }
 
+    /// The segment's first title line, else its first kept line.
+    fn title_candidate(&self, seg: Range<usize>) -> Option<usize> {
+        let mut first_kept = None;
+        for &i in self.nonblank_in(seg) {
+            match self.verdict(i) {
+                Verdict::Title { .. } => return Some(i),
+                Verdict::Kept if first_kept.is_none() => first_kept = Some(i),
+                _ => {}
+            }
+        }
+        first_kept
+    }
+
     /// Characters of the kept prose lines in `range`.
     fn kept_prose_chars(&self, range: Range<usize>) -> usize {
-        range
-            .filter(|&i| self.verdicts[i].is_kept() && self.shapes[i].is_prose())
-            .map(|i| self.lines[i].len())
+        (self.prose_in(range).iter())
+            .filter(|&&i| self.verdict(i).is_kept())
+            .map(|&i| self.lines[i].len())
             .sum()
     }
 
     fn drop_range(&mut self, range: Range<usize>, rule: usize) {
-        for v in &mut self.verdicts[range] {
-            if *v != Verdict::Blank {
-                *v = Verdict::Dropped { rule };
-            }
+        for &i in self.nonblank_in(range) {
+            self.set(i, Verdict::Dropped { rule });
         }
     }
 
     fn zones(&self, seg: Range<usize>) -> Zones {
-        let prose = |i: &usize| self.verdicts[*i] == Verdict::Kept && self.shapes[*i].is_prose();
-        let first = seg.clone().find(prose)?;
-        Some((first, seg.rev().find(prose).unwrap_or(first)))
+        let prose = self.prose_in(seg);
+        let first = *prose.iter().find(|&&i| self.is_kept(i))?;
+        Some((first, *prose.iter().rfind(|&&i| self.is_kept(i))?))
     }
 
     /// Whether at least `n` kept prose lines stand in `from..to`.
     fn prose_before(&self, from: usize, to: usize, n: usize) -> bool {
         n == 0
-            || (from..to)
-                .filter(|&i| self.verdicts[i].is_kept() && self.shapes[i].is_prose())
+            || (self.prose_in(from..to).iter())
+                .filter(|&&i| self.verdict(i).is_kept())
                 .nth(n - 1)
                 .is_some()
     }
@@ -397,58 +443,91 @@ impl<'t> Engine<'t, '_> {
         }
     }
 
-    /// Applies line and block rules to undecided lines: the unzoned rules when
-    /// `zones` is None, else the header- and footer-zoned ones.
-    fn scan(&mut self, seg: Range<usize>, zones: Option<Zones>, lines_only: bool) {
+    /// Applies the unzoned line and block rules to the undecided lines of
+    /// `seg`. Returns the lines that zoned rules may still decide (see
+    /// [`Engine::scan_zoned`]): those a zoned rule's pattern matched.
+    fn scan(&mut self, seg: Range<usize>, lines_only: bool) -> Vec<usize> {
         let ruleset = self.rules;
         let rules = ruleset.rules();
         let mut buf = Vec::new();
-        let mut i = seg.start;
-        while i < seg.end {
-            if self.verdicts[i] != Verdict::Kept {
-                i += 1;
+        let mut zoned = Vec::new();
+        // A block decides the lines it spans: going on from the next line
+        // rather than past them skips them all the same.
+        for &i in self.nonblank_in(seg.clone()) {
+            if !self.is_kept(i) {
                 continue;
             }
             // Only the rules this line's patterns can set off, in rule order.
             let triggered = ruleset.triggered(self.table, i, &mut buf);
-            let mut next = i + 1;
-            for &ri in triggered {
-                let rule = &rules[ri];
-                let applies = match zones {
-                    None => rule.zone == Zone::Any,
-                    Some(z) => rule.zone != Zone::Any && Self::in_zone(rule.zone, i, z),
-                };
-                if !applies
-                    || !self.on(ri)
-                    || (lines_only && !matches!(rule.kind, Kind::Line { .. }))
-                {
-                    continue;
-                }
-                match &rule.kind {
-                    Kind::Line { pattern } if self.table.hit(i, pattern) => {
-                        self.verdicts[i] = Verdict::Dropped { rule: ri };
-                    }
-                    Kind::Block(b)
-                        if self.table.hit(i, &b.start)
-                            && self.prose_before(seg.start, i, b.after_prose) =>
-                    {
-                        next = self.block(ri, b, i, seg.clone());
-                    }
-                    _ => continue,
-                }
-                break;
+            if triggered.is_empty() {
+                continue;
             }
-            i = next;
+            if triggered.iter().any(|&ri| rules[ri].zone != Zone::Any) {
+                zoned.push(i);
+            }
+            self.apply(i, triggered, None, lines_only, seg.clone());
+        }
+        zoned
+    }
+
+    /// Applies the header- and footer-zoned line and block rules to the
+    /// lines of `lines` (in order, within `seg`) still undecided. Lines that
+    /// no zoned rule's pattern matched would stay undecided, so only those
+    /// `scan` gathered are visited.
+    fn scan_zoned(&mut self, lines: &[usize], seg: Range<usize>, zones: Zones, lines_only: bool) {
+        let ruleset = self.rules;
+        let mut buf = Vec::new();
+        for &i in lines {
+            if self.is_kept(i) {
+                let triggered = ruleset.triggered(self.table, i, &mut buf);
+                self.apply(i, triggered, Some(zones), lines_only, seg.clone());
+            }
         }
     }
 
-    /// Drops the block anchored at line `at`; returns where scanning resumes.
-    fn block(&mut self, rule: usize, b: &Block, at: usize, seg: Range<usize>) -> usize {
+    /// Applies the first of `triggered` that drops line `i`: the unzoned
+    /// rules when `zones` is None, else the header- and footer-zoned ones.
+    fn apply(
+        &mut self,
+        i: usize,
+        triggered: &[usize],
+        zones: Option<Zones>,
+        lines_only: bool,
+        seg: Range<usize>,
+    ) {
+        let rules = self.rules.rules();
+        for &ri in triggered {
+            let rule = &rules[ri];
+            let applies = match zones {
+                None => rule.zone == Zone::Any,
+                Some(z) => rule.zone != Zone::Any && Self::in_zone(rule.zone, i, z),
+            };
+            if !applies || !self.on(ri) || (lines_only && !matches!(rule.kind, Kind::Line { .. })) {
+                continue;
+            }
+            match &rule.kind {
+                Kind::Line { pattern } if self.table.hit(i, pattern) => {
+                    self.set(i, Verdict::Dropped { rule: ri });
+                    return;
+                }
+                Kind::Block(b)
+                    if self.table.hit(i, &b.start)
+                        && self.prose_before(seg.start, i, b.after_prose) =>
+                {
+                    return self.block(ri, b, i, seg);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Drops the block anchored at line `at`.
+    fn block(&mut self, rule: usize, b: &Block, at: usize, seg: Range<usize>) {
         let mut reached = 0;
         let mut j = at;
         while reached < b.before && j > seg.start {
             j -= 1;
-            match self.verdicts[j] {
+            match self.verdict(j) {
                 Verdict::Blank => continue,
                 Verdict::Title { .. } | Verdict::Boundary { .. } => break,
                 _ => {}
@@ -456,8 +535,8 @@ impl<'t> Engine<'t, '_> {
             if b.before_pattern.as_ref().is_some_and(|p| !self.hit(j, p)) {
                 break;
             }
-            if self.verdicts[j] == Verdict::Kept {
-                self.verdicts[j] = Verdict::Dropped { rule };
+            if self.is_kept(j) {
+                self.set(j, Verdict::Dropped { rule });
             }
             reached += 1;
         }
@@ -490,18 +569,14 @@ impl<'t> Engine<'t, '_> {
             }
         };
         let from = if b.start_inclusive { at } else { at + 1 };
-        for v in &mut self.verdicts[from..end.max(from)] {
-            if *v == Verdict::Kept {
-                *v = Verdict::Dropped { rule };
+        for r in &mut self.records[from..end.max(from)] {
+            if r.verdict == Verdict::Kept {
+                r.verdict = Verdict::Dropped { rule };
             }
         }
-        end.max(at + 1)
     }
 
     fn mirror(&mut self, seg: Range<usize>) {
-        // The non-blank lines with their compared text, made once for all
-        // mirror rules (and only if one applies).
-        let mut norms: Option<Vec<(usize, &'t str)>> = None;
         for (ri, rule) in self.rules.rules().iter().enumerate() {
             let Kind::Mirror(m) = &rule.kind else {
                 continue;
@@ -509,62 +584,69 @@ impl<'t> Engine<'t, '_> {
             if !self.on(ri) {
                 continue;
             }
-            let eligible = |s: &str| {
-                // A char is at most 4 bytes: long lines are out without counting.
-                if s.len() > 4 * m.max_chars || s.len() < m.min_chars {
-                    return false;
-                }
-                let n = s.chars().count();
-                n >= m.min_chars && n <= m.max_chars && s.split_whitespace().count() >= m.min_words
-            };
-            let norms = norms.get_or_insert_with(|| {
-                (seg.clone())
-                    .filter(|&i| !self.lines[i].is_empty())
-                    .map(|i| (i, normalize(self.line(i))))
-                    .collect()
-            });
             match m.mode {
-                MirrorMode::Repeat => {
-                    // The window spans the last `window` kept lines and any
-                    // chrome between them, so that removing the chrome
-                    // (cleaning the output again) brings no new repeat into
-                    // reach. It is `norms[from..k]`: only line k changes
-                    // verdict, so the earlier ones' stay as they entered.
-                    let mut from = 0;
-                    let mut kept_in_window = 0;
-                    for k in 0..norms.len() {
-                        let (i, norm) = norms[k];
-                        // Cheap tests first: most lines repeat nothing.
-                        if self.verdicts[i] == Verdict::Kept
-                            && norms[from..k].iter().any(|&(_, w)| w == norm)
-                            && eligible(norm)
-                        {
-                            self.verdicts[i] = Verdict::Dropped { rule: ri };
-                        }
-                        kept_in_window += usize::from(self.verdicts[i].is_kept());
-                        while kept_in_window > m.window {
-                            kept_in_window -= usize::from(self.verdicts[norms[from].0].is_kept());
-                            from += 1;
-                        }
-                    }
-                }
-                MirrorMode::Prefix => {
-                    for pair in norms.windows(2) {
-                        let ((i, a), (j, b)) = (pair[0], pair[1]);
-                        // Only alt text above a caption that went: a kept line
-                        // that repeats and continues a headline is the lede.
-                        if self.verdicts[i] != Verdict::Kept
-                            || !matches!(self.verdicts[j], Verdict::Dropped { .. })
-                        {
-                            continue;
-                        }
-                        let prefix = b.len() > a.len()
-                            && b.starts_with(a)
-                            && b[a.len()..].starts_with(|c: char| !c.is_alphanumeric());
-                        if prefix && eligible(a) {
-                            self.verdicts[i] = Verdict::Dropped { rule: ri };
-                        }
-                    }
+                MirrorMode::Repeat => self.repeats(seg.clone(), ri, m),
+                MirrorMode::Prefix => self.prefixes(seg.clone(), ri, m),
+            }
+        }
+    }
+
+    /// Drops kept lines that repeat a line of the window before them.
+    ///
+    /// The window spans the last `window` kept lines and any chrome between
+    /// them, so that removing the chrome (cleaning the output again) brings
+    /// no new repeat into reach. It is `seen[from..]`: only the current line
+    /// changes verdict, so the earlier ones' stay as they entered. Most
+    /// lines repeat nothing: a count of the window's lines by a cheap
+    /// digest of their text rules them out before any comparison.
+    fn repeats(&mut self, seg: Range<usize>, rule: usize, m: &Mirror) {
+        let text = self.text.as_bytes();
+        // The window's lines: compared text, slot and whether kept.
+        let mut seen: Vec<(Range<usize>, usize, bool)> = Vec::new();
+        let mut in_window = [0u32; mirror_key::SLOTS];
+        let mut from = 0;
+        let mut kept_in_window = 0;
+        for &i in self.nonblank_in(seg) {
+            let norm = normalized(self.text, self.lines[i].clone());
+            let slot = mirror_key::slot(&text[norm.clone()]);
+            let mut kept = self.verdict(i).is_kept();
+            if self.is_kept(i)
+                && in_window[slot] > 0
+                && (seen[from..].iter())
+                    .any(|(w, s, _)| *s == slot && text[w.clone()] == text[norm.clone()])
+                && eligible(m, &self.text[norm.clone()])
+            {
+                self.set(i, Verdict::Dropped { rule });
+                kept = false;
+            }
+            seen.push((norm, slot, kept));
+            in_window[slot] += 1;
+            kept_in_window += usize::from(kept);
+            while kept_in_window > m.window {
+                let (_, s, kept) = seen[from];
+                kept_in_window -= usize::from(kept);
+                in_window[s] -= 1;
+                from += 1;
+            }
+        }
+    }
+
+    /// Drops alt text above a caption that went: a kept line that the next
+    /// non-blank line, dropped, repeats and continues. A kept line that
+    /// repeats and continues a headline is the lede.
+    fn prefixes(&mut self, seg: Range<usize>, rule: usize, m: &Mirror) {
+        let mut prev: Option<usize> = None;
+        for &j in self.nonblank_in(seg) {
+            if let Some(i) = prev.replace(j)
+                && self.is_kept(i)
+                && matches!(self.verdict(j), Verdict::Dropped { .. })
+            {
+                let (a, b) = (normalize(self.line(i)), normalize(self.line(j)));
+                let prefix = b.len() > a.len()
+                    && b.starts_with(a)
+                    && b[a.len()..].starts_with(|c: char| !c.is_alphanumeric());
+                if prefix && eligible(m, a) {
+                    self.set(i, Verdict::Dropped { rule });
                 }
             }
         }
@@ -580,31 +662,30 @@ impl<'t> Engine<'t, '_> {
             if !self.on(ri) {
                 continue;
             }
-            let candidates: Vec<usize> = seg
-                .clone()
-                .filter(|&i| self.verdicts[i] == Verdict::Kept)
-                .collect();
             // Every line of the segment gets a score to show in `explain`;
             // only the kept ones take part in choosing the run.
-            for i in seg.clone().filter(|&i| !self.lines[i].is_empty()) {
-                let comment = r.comment.as_ref().is_some_and(|p| self.table.hit(i, p));
-                self.scores[i] = Some(region::score(self.shapes[i], r, comment) as f32);
+            let mut candidates: Vec<usize> = Vec::new();
+            let mut scores: Vec<f64> = Vec::new();
+            for &i in self.nonblank_in(seg.clone()) {
+                let shape = self.shapes[i];
+                // Only a short line's score asks whether it is a comment header.
+                let comment = shape.words as usize <= r.comment_max_words
+                    && r.comment.as_ref().is_some_and(|p| self.table.hit(i, p));
+                let score = region::score(shape, r, comment) as f32;
+                self.records[i].score = Some(score);
+                if self.is_kept(i) {
+                    candidates.push(i);
+                    scores.push(f64::from(score));
+                }
             }
-            let scores: Vec<f64> = candidates
-                .iter()
-                .map(|&i| f64::from(self.scores[i].unwrap_or(0.0)))
-                .collect();
             let Some((first, last, _)) = region::choose(&scores, r.alpha, r.min_score) else {
                 continue;
             };
-            let words: Vec<usize> = candidates
-                .iter()
-                .map(|&i| self.shapes[i].words as usize)
-                .collect();
-            let (first, last) = region::widen(&scores, &words, first, last, r);
+            let words = |k: usize| self.shapes[candidates[k]].words as usize;
+            let (first, last) = region::widen(&scores, words, first, last, r);
             for (k, &i) in candidates.iter().enumerate() {
                 if k < first || k > last {
-                    self.verdicts[i] = Verdict::Dropped { rule: ri };
+                    self.set(i, Verdict::Dropped { rule: ri });
                 }
             }
         }
@@ -622,10 +703,10 @@ impl<'t> Engine<'t, '_> {
             }
             let re = self.rules.own_regex(pattern);
             for i in range.clone() {
-                if !self.verdicts[i].is_kept() || (!title && !Self::in_zone(rule.zone, i, zones)) {
+                if !self.verdict(i).is_kept() || (!title && !Self::in_zone(rule.zone, i, zones)) {
                     continue;
                 }
-                let new = match &self.rewrites[i] {
+                let new = match &self.records[i].rewrite {
                     Some(r) if re.is_match(&r.text) => {
                         re.replace_all(&r.text, replace.as_str()).trim().to_string()
                     }
@@ -636,16 +717,56 @@ impl<'t> Engine<'t, '_> {
                     _ => continue,
                 };
                 if new.is_empty() {
-                    self.verdicts[i] = Verdict::Dropped { rule: ri };
-                    self.rewrites[i] = None;
+                    self.set(i, Verdict::Dropped { rule: ri });
+                    self.records[i].rewrite = None;
                 } else {
-                    self.rewrites[i] = Some(Rewrite {
+                    self.records[i].rewrite = Some(Rewrite {
                         rule: ri,
                         text: new,
                     });
                 }
             }
         }
+    }
+}
+
+/// The part of `lines` (ascending line numbers) within `range`.
+fn within(lines: &[usize], range: Range<usize>) -> &[usize] {
+    let from = lines.partition_point(|&i| i < range.start);
+    let to = from + lines[from..].partition_point(|&i| i < range.end);
+    &lines[from..to]
+}
+
+/// Whether mirrored-text rule `m` may drop a line whose compared text is `s`.
+fn eligible(m: &Mirror, s: &str) -> bool {
+    // A char is at most 4 bytes: long lines are out without counting.
+    if s.len() > 4 * m.max_chars || s.len() < m.min_chars {
+        return false;
+    }
+    let n = s.chars().count();
+    n >= m.min_chars && n <= m.max_chars && s.split_whitespace().count() >= m.min_words
+}
+
+/// A cheap digest of a line's compared text for [`Engine::repeats`]: equal
+/// texts share a slot; unequal ones seldom do.
+mod mirror_key {
+    const BITS: u32 = 8;
+    pub const SLOTS: usize = 1 << BITS;
+
+    /// From the length and the first and last eight bytes: O(1) per line.
+    pub fn slot(b: &[u8]) -> usize {
+        let n = b.len();
+        let (head, tail) = if n >= 8 {
+            (word(&b[..8]), word(&b[n - 8..]))
+        } else {
+            (b.iter().fold(0, |x, &c| x << 8 | u64::from(c)), 0)
+        };
+        let mixed = (head ^ tail.rotate_left(31) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (mixed >> (64 - BITS)) as usize
+    }
+
+    fn word(b: &[u8]) -> u64 {
+        u64::from_le_bytes(b.try_into().expect("eight bytes"))
     }
 }
 
@@ -657,14 +778,39 @@ fn regions(rules: &RuleSet) -> impl Iterator<Item = &Region> {
     })
 }
 
+/// The byte range of [`normalize`]'s text of the line `text[line]`.
+fn normalized(text: &str, line: Range<usize>) -> Range<usize> {
+    let b = text.as_bytes();
+    if line.is_empty() || (plain_end(b[line.start]) && plain_end(b[line.end - 1])) {
+        return line;
+    }
+    let s = &text[line.clone()];
+    let trimmed = trim_marks(s);
+    let start = line.start + (trimmed.as_ptr() as usize - s.as_ptr() as usize);
+    start..start + trimmed.len()
+}
+
 /// The text compared by mirrored-text rules: without list dashes, bullets
 /// and separators at either end ("- Korea Herald" repeats "Korea Herald").
 fn normalize(line: &str) -> &str {
-    // Most lines start and end with a letter, digit or full stop: nothing to trim.
-    let plain = |b: Option<&u8>| b.is_some_and(|&b| b.is_ascii_alphanumeric() || b == b'.');
-    if plain(line.as_bytes().first()) && plain(line.as_bytes().last()) {
+    let b = line.as_bytes();
+    if let (Some(&first), Some(&last)) = (b.first(), b.last())
+        && plain_end(first)
+        && plain_end(last)
+    {
         return line;
     }
+    trim_marks(line)
+}
+
+/// Whether a line that starts or ends with byte `b` has nothing to trim
+/// there: most lines start and end with a printable ASCII character other
+/// than a dash or bar.
+fn plain_end(b: u8) -> bool {
+    b.is_ascii_graphic() && b != b'-' && b != b'|'
+}
+
+fn trim_marks(line: &str) -> &str {
     line.trim_matches(|c: char| c.is_whitespace() || matches!(c, '-' | '–' | '—' | '•' | '|' | '·'))
 }
 
@@ -835,6 +981,127 @@ mod tests {
                 "Storm hits the coast."
             ]
         );
+    }
+
+    /// Lines drawn from a few texts and their dashed, bulleted and
+    /// padded variants, with chrome (`x…`) and blank lines among them.
+    fn random_page(seed: &mut u64, n: usize) -> String {
+        const LINES: [&str; 14] = [
+            "Alpha",
+            "- Alpha",
+            "Alpha -",
+            "• Alpha",
+            "Beta beta",
+            "Beta beta.",
+            "xchrome",
+            "xchrome two",
+            "",
+            "",
+            "Gamma — ",
+            "Gamma",
+            "ab",
+            "| ab |",
+        ];
+        (0..n)
+            .map(|_| {
+                *seed ^= *seed << 13;
+                *seed ^= *seed >> 7;
+                *seed ^= *seed << 17;
+                LINES[(*seed % LINES.len() as u64) as usize]
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn repeats_match_a_plain_window_compare() {
+        let set = rules(&format!(
+            "[[rule]]\nid = 'chrome'\nkind = 'line'\npattern = '^x'\n{EX}\n[[rule]]\nid = 'm'\nkind = 'mirror'\nmode = 'repeat'\nwindow = 2\nmin_chars = 3\n{EX}"
+        ));
+        let mut seed = 7u64;
+        for n in 0..300 {
+            let page = random_page(&mut seed, n % 40);
+            let lines: Vec<&str> = (lines::split(&page).into_iter())
+                .map(|r| &page[r])
+                .collect();
+            // The engine as it was: every earlier line of the window compared.
+            let mut kept: Vec<bool> = lines.iter().map(|l| !l.starts_with('x')).collect();
+            let mut dropped = vec![false; lines.len()];
+            let norms: Vec<(usize, &str)> = (0..lines.len())
+                .filter(|&i| !lines[i].is_empty())
+                .map(|i| (i, trim_marks(lines[i])))
+                .collect();
+            let (mut from, mut kept_in_window) = (0, 0);
+            for k in 0..norms.len() {
+                let (i, norm) = norms[k];
+                if kept[i] && norms[from..k].iter().any(|&(_, w)| w == norm) && norm.len() >= 3 {
+                    kept[i] = false;
+                    dropped[i] = true;
+                }
+                kept_in_window += usize::from(kept[i]);
+                while kept_in_window > 2 {
+                    kept_in_window -= usize::from(kept[norms[from].0]);
+                    from += 1;
+                }
+            }
+            let c = clean(&page, &set);
+            let got: Vec<bool> = (c.records.iter())
+                .map(|r| r.verdict == Verdict::Dropped { rule: 1 })
+                .collect();
+            assert_eq!(got, dropped, "{page:?}");
+        }
+    }
+
+    #[test]
+    fn normalizing_in_place_trims_as_trimming_always_does() {
+        let chars = ['a', '.', '-', '|', '•', '—', ' ', '"', '\u{b}', '\u{a0}'];
+        let mut texts = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = (texts.iter())
+                .flat_map(|t| chars.iter().map(move |&c| format!("{t}{c}")))
+                .collect();
+            texts.extend(longer);
+        }
+        for t in &texts {
+            assert_eq!(normalize(t), trim_marks(t), "{t:?}");
+            let page = format!("<{t}>");
+            let r = normalized(&page, 1..page.len() - 1);
+            assert_eq!(&page[r], trim_marks(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn mirror_key_slots_depend_on_the_text_only() {
+        let texts = [
+            "",
+            "a",
+            "Korea",
+            "Korea Herald",
+            "Korea Herald, Seoul — 2024",
+        ];
+        for t in texts {
+            let page = format!("xx{t}yy");
+            assert_eq!(
+                mirror_key::slot(t.as_bytes()),
+                mirror_key::slot(&page.as_bytes()[2..2 + t.len()])
+            );
+            assert!(mirror_key::slot(t.as_bytes()) < mirror_key::SLOTS);
+        }
+    }
+
+    #[test]
+    fn within_finds_the_lines_of_a_range() {
+        let lines = [1, 2, 5, 8, 9];
+        for start in 0..11 {
+            for end in start..11 {
+                let plain: Vec<usize> = lines
+                    .iter()
+                    .copied()
+                    .filter(|i| (start..end).contains(i))
+                    .collect();
+                assert_eq!(within(&lines, start..end), plain);
+            }
+        }
     }
 
     #[test]

@@ -53,6 +53,60 @@ impl StopNeeds {
     }
 }
 
+/// [`StopNeeds::get`] for all of a rule set's region rules at once (the
+/// most any of them needs), looked up in a table by word count: it is
+/// asked for every line of a page.
+pub struct StopTable {
+    needs: Vec<StopNeeds>,
+    /// By word count, up to `top`; `[not a sentence, sentence]`.
+    by_words: Vec<[u32; 2]>,
+    /// From this word count on every rule counts a line as long, sampling
+    /// [`STOP_SAMPLE`] words: the need stays the same.
+    top: usize,
+}
+
+impl StopTable {
+    /// A table this long at most; rules with longer thresholds look the
+    /// rest up rule by rule.
+    const MAX_LEN: usize = 256;
+
+    pub fn new<'r>(regions: impl Iterator<Item = &'r Region>) -> StopTable {
+        let needs: Vec<StopNeeds> = regions.map(StopNeeds::new).collect();
+        let top = (needs.iter())
+            .map(|n| n.prose_words.max(n.long_words).max(STOP_SAMPLE as usize))
+            .max()
+            .unwrap_or(0);
+        let mut table = StopTable {
+            needs,
+            by_words: Vec::new(),
+            top: usize::MAX,
+        };
+        table.by_words = (0..=top.min(Self::MAX_LEN - 1))
+            .map(|w| [false, true].map(|s| table.each(w as u32, s)))
+            .collect();
+        if top < Self::MAX_LEN {
+            table.top = top;
+        }
+        table
+    }
+
+    #[inline]
+    pub fn get(&self, words: u32, sentence: bool) -> u32 {
+        match self.by_words.get((words as usize).min(self.top)) {
+            Some(n) => n[usize::from(sentence)],
+            None => self.each(words, sentence),
+        }
+    }
+
+    /// The most any rule needs, asked rule by rule.
+    fn each(&self, words: u32, sentence: bool) -> u32 {
+        (self.needs.iter())
+            .map(|n| n.get(words, sentence))
+            .max()
+            .unwrap_or(0)
+    }
+}
+
 /// The fewest `c` of `n` with `c / n >= share`, decided by the very
 /// division [`score`] makes, so that rounding cannot tell them apart.
 fn fewest_passing(share: f64, n: u32) -> u32 {
@@ -122,11 +176,11 @@ pub fn choose(scores: &[f64], alpha: f64, min_score: f64) -> Option<(usize, usiz
 
 /// Extends the run `first..=last` over gaps of at most `r.bridge` lines
 /// that lead to another prose line (never across a comment header), then
-/// up to `r.lead_lines` headline-like lines right above it (`words[k]` is
+/// up to `r.lead_lines` headline-like lines right above it (`words(k)` is
 /// line k's word count). Returns the new bounds.
 pub fn widen(
     scores: &[f64],
-    words: &[usize],
+    words: impl Fn(usize) -> usize,
     first: usize,
     last: usize,
     r: &Region,
@@ -149,7 +203,7 @@ pub fn widen(
     let mut lead = first;
     while lead > 0
         && first - lead < r.lead_lines
-        && (r.lead_min_words..=r.lead_max_words).contains(&words[lead - 1])
+        && (r.lead_min_words..=r.lead_max_words).contains(&words(lead - 1))
         && scores[lead - 1] > -r.comment_penalty
     {
         lead -= 1;
@@ -255,6 +309,45 @@ mod tests {
     }
 
     #[test]
+    fn the_stop_table_answers_as_each_rule_would() {
+        let regions = [
+            region(),
+            Region {
+                prose_words: 3,
+                long_words: 40,
+                stopword_min: 0.4,
+                ..region()
+            },
+            Region {
+                prose_words: 300,
+                long_words: 500,
+                stopword_min: 0.05,
+                ..region()
+            },
+        ];
+        for set in [
+            &regions[..0],
+            &regions[..1],
+            &regions[..2],
+            &regions[1..],
+            &regions[..],
+        ] {
+            let table = StopTable::new(set.iter());
+            let needs: Vec<StopNeeds> = set.iter().map(StopNeeds::new).collect();
+            for words in (0..1200).chain([u32::MAX - 1, u32::MAX]) {
+                for sentence in [false, true] {
+                    let each = needs.iter().map(|n| n.get(words, sentence)).max();
+                    assert_eq!(
+                        table.get(words, sentence),
+                        each.unwrap_or(0),
+                        "{words} {sentence}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn picks_the_first_strong_run_not_only_the_strongest() {
         // menu, article (59), comment header, a longer comment thread (90)
         let scores = [-16.0, -16.0, 30.0, -16.0, 45.0, -60.0, 45.0, 45.0];
@@ -275,10 +368,10 @@ mod tests {
             -16.0, -16.0, 30.0, -16.0, -16.0, 25.0, -16.0, -16.0, -16.0, 30.0,
         ];
         let words = [1, 6, 30, 2, 2, 25, 1, 1, 1, 30];
-        assert_eq!(widen(&scores, &words, 2, 2, &r), (1, 5));
+        assert_eq!(widen(&scores, |k| words[k], 2, 2, &r), (1, 5));
         let comment = [-16.0, -16.0, 30.0, -60.0, 25.0];
         assert_eq!(
-            widen(&comment, &[1, 6, 30, 6, 25], 2, 2, &r),
+            widen(&comment, |k| [1, 6, 30, 6, 25][k], 2, 2, &r),
             (1, 2),
             "no bridge across a comment header"
         );

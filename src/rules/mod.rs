@@ -236,7 +236,9 @@ impl RuleSet {
 
     /// The line and block rules that line `line` may set off, from the
     /// patterns that matched it, in rule order; `buf` holds them when the
-    /// line matched any pattern.
+    /// line matched any pattern. Inline, for the common case of a line
+    /// that matched none.
+    #[inline]
     pub fn triggered<'a>(
         &'a self,
         table: &MatchTable,
@@ -252,6 +254,11 @@ impl RuleSet {
                 &self.any_line_triggers
             };
         }
+        self.merged_triggers(ids, buf)
+    }
+
+    /// The rules set off by patterns `ids` and by any line, in rule order.
+    fn merged_triggers<'a>(&'a self, ids: &[u32], buf: &'a mut Vec<usize>) -> &'a [usize] {
         buf.clear();
         for &id in ids {
             buf.extend_from_slice(&self.triggers[id as usize]);
