@@ -373,8 +373,9 @@ impl<'t, 'e> Engine<'t, 'e> {
             Some(r) => Cow::Owned(r.text.clone()),
             None => Cow::Borrowed(e.line(i)),
         };
-        let mut paragraphs = Vec::new();
-        for &i in self.nonblank_in(seg.clone()) {
+        let lines = self.nonblank_in(seg.clone());
+        let mut paragraphs = Vec::with_capacity(lines.len());
+        for &i in lines {
             if self.verdict(i).is_kept() {
                 self.records[i].article = Some(index);
                 if i != title_line {
@@ -602,15 +603,17 @@ impl<'t, 'e> Engine<'t, 'e> {
     fn repeats(&mut self, seg: Range<usize>, rule: usize, m: &Mirror) {
         let text = self.text.as_bytes();
         // The window's lines: compared text, slot and whether kept.
-        let mut seen: Vec<(Range<usize>, usize, bool)> = Vec::new();
+        let lines = self.nonblank_in(seg);
+        let mut seen: Vec<(Range<usize>, usize, bool)> = Vec::with_capacity(lines.len());
         let mut in_window = [0u32; mirror_key::SLOTS];
         let mut from = 0;
         let mut kept_in_window = 0;
-        for &i in self.nonblank_in(seg) {
+        for &i in lines {
             let norm = normalized(self.text, self.lines[i].clone());
             let slot = mirror_key::slot(&text[norm.clone()]);
-            let mut kept = self.verdict(i).is_kept();
-            if self.is_kept(i)
+            let verdict = self.verdict(i);
+            let mut kept = verdict.is_kept();
+            if verdict == Verdict::Kept
                 && in_window[slot] > 0
                 && (seen[from..].iter())
                     .any(|(w, s, _)| *s == slot && text[w.clone()] == text[norm.clone()])
@@ -664,9 +667,10 @@ impl<'t, 'e> Engine<'t, 'e> {
             }
             // Every line of the segment gets a score to show in `explain`;
             // only the kept ones take part in choosing the run.
-            let mut candidates: Vec<usize> = Vec::new();
-            let mut scores: Vec<f64> = Vec::new();
-            for &i in self.nonblank_in(seg.clone()) {
+            let lines = self.nonblank_in(seg.clone());
+            let mut candidates: Vec<usize> = Vec::with_capacity(lines.len());
+            let mut scores: Vec<f64> = Vec::with_capacity(lines.len());
+            for &i in lines {
                 let shape = self.shapes[i];
                 // Only a short line's score asks whether it is a comment header.
                 let comment = shape.words as usize <= r.comment_max_words

@@ -238,7 +238,7 @@ impl RuleSet {
     /// patterns that matched it, in rule order; `buf` holds them when the
     /// line matched any pattern. Inline, for the common case of a line
     /// that matched none.
-    #[inline]
+    #[inline(always)]
     pub fn triggered<'a>(
         &'a self,
         table: &MatchTable,
