@@ -37,20 +37,22 @@ pub fn find(
     if boundaries.is_empty() {
         return found;
     }
-    let nonblank: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].is_empty()).collect();
-    let line_hit = |l: usize, pat: &Pat| rules.hit(table, l, &text[lines[l].clone()], pat);
-    // With every boundary keyed, a match can start only `key` lines before
-    // a line its key pattern hits (key patterns are in the every-line
-    // pass, so the table knows): most pages have no such line at all.
+    // With every boundary keyed, a match can start only `key` non-blank
+    // lines before a line its key pattern hits (key patterns are in the
+    // every-line pass, so the table knows which lines matched any): most
+    // pages have no such line at all.
     let keys: Option<Vec<(usize, &Pat)>> =
         boundaries.iter().map(|(_, b)| b.key_pattern()).collect();
+    // The first lines of the headers to try, in order.
     let starts: Vec<usize> = match keys {
         Some(keys) => {
             let mut starts = Vec::new();
-            for (j, &l) in nonblank.iter().enumerate() {
+            for l in table.matched_lines() {
                 for &(key, pattern) in &keys {
-                    if j >= key && table.hit(l, pattern) {
-                        starts.push(j - key);
+                    if table.hit(l, pattern)
+                        && let Some(start) = nonblank_back(lines, l, key)
+                    {
+                        starts.push(start);
                     }
                 }
             }
@@ -58,36 +60,54 @@ pub fn find(
             starts.dedup();
             starts
         }
-        None => (0..nonblank.len()).collect(),
+        None => (0..lines.len()).filter(|&i| !lines[i].is_empty()).collect(),
     };
+    let line_hit = |l: usize, pat: &Pat| rules.hit(table, l, &text[lines[l].clone()], pat);
+    // A header takes at most one line per pattern line.
+    let longest = boundaries.iter().map(|(_, b)| b.lines.len()).max();
+    let mut candidates = Vec::new();
     let mut got = Vec::new();
     // The first line not taken by a header found so far.
     let mut free = 0;
-    for k in starts {
-        if k < free {
+    for start in starts {
+        if start < free {
             continue;
         }
+        candidates.clear();
+        candidates.extend(
+            (start..lines.len())
+                .filter(|&i| !lines[i].is_empty())
+                .take(longest.unwrap_or(0)),
+        );
         let hit = boundaries.iter().find_map(|&(rule, b)| {
-            match_at(text, lines, &line_hit, b, &nonblank[k..], &mut got).map(|title| Found {
+            match_at(text, lines, &line_hit, b, &candidates, &mut got).map(|title| Found {
                 rule,
                 header: got.iter().flatten().copied().collect(),
                 title,
             })
         });
         if let Some(f) = hit {
-            let last = *f
+            free = 1 + *f
                 .header
                 .last()
                 .expect("a boundary covers at least one line");
-            free = nonblank.partition_point(|&i| i <= last);
             found.push(f);
         }
     }
     found
 }
 
+/// The non-blank line `back` non-blank lines before non-blank line `l`.
+fn nonblank_back(lines: &[Range<usize>], l: usize, back: usize) -> Option<usize> {
+    let mut at = l;
+    for _ in 0..back {
+        at = (0..at).rev().find(|&i| !lines[i].is_empty())?;
+    }
+    Some(at)
+}
+
 /// Matches `b` starting at the first of `candidates` (non-blank line
-/// indices); on success `got` holds the input line each pattern line
+/// indices, enough for `b`'s lines); on success `got` holds the input line each pattern line
 /// matched (None for a skipped optional line) and the title's line is
 /// returned.
 fn match_at(
@@ -126,4 +146,21 @@ fn match_at(
         }
     }
     got[b.title - 1]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nonblank_back_counts_only_non_blank_lines() {
+        let lines = crate::clean::lines::split("a\n\nb\nc\n\n\nd");
+        let nonblank: Vec<usize> = (0..lines.len()).filter(|&i| !lines[i].is_empty()).collect();
+        for (j, &l) in nonblank.iter().enumerate() {
+            for back in 0..6 {
+                let want = j.checked_sub(back).map(|k| nonblank[k]);
+                assert_eq!(nonblank_back(&lines, l, back), want, "{l} back {back}");
+            }
+        }
+    }
 }

@@ -100,6 +100,8 @@ pub struct MatchTable {
     blank: Vec<bool>,
     /// `starts[i]..starts[i + 1]` indexes `ids` for line `i`.
     starts: Vec<u32>,
+    /// The lines any pattern matched, in order.
+    matched: Vec<u32>,
 }
 
 impl MatchTable {
@@ -108,6 +110,7 @@ impl MatchTable {
         let mut ids = Vec::new();
         let mut starts = Vec::with_capacity(lines.len() + 1);
         let mut line_ids = Vec::new();
+        let mut matched = Vec::new();
         let mut scratch = matcher.scratch();
         let page_hits = matcher.page_hits(text, lines);
         let mut paged = page_hits.iter().peekable();
@@ -124,6 +127,9 @@ impl MatchTable {
                     line_ids.sort_unstable();
                     line_ids.dedup();
                 }
+                if !line_ids.is_empty() {
+                    matched.push(l as u32);
+                }
                 ids.extend(line_ids.iter().map(|&i| i as u32));
             }
             starts.push(ids.len() as u32);
@@ -131,6 +137,7 @@ impl MatchTable {
         MatchTable {
             ids,
             starts,
+            matched,
             blank: lines.iter().map(|r| r.is_empty()).collect(),
         }
     }
@@ -143,6 +150,11 @@ impl MatchTable {
     /// The ids of the patterns that matched line `line`, in increasing order.
     pub fn ids(&self, line: usize) -> &[u32] {
         &self.ids[self.starts[line] as usize..self.starts[line + 1] as usize]
+    }
+
+    /// The lines any pattern matched, in increasing order.
+    pub fn matched_lines(&self) -> impl Iterator<Item = usize> + '_ {
+        self.matched.iter().map(|&l| l as usize)
     }
 
     /// Whether `pat` matched line `line`.
