@@ -46,17 +46,24 @@ struct Groups {
     /// Floating alternatives searched over the whole page, with their
     /// pattern ids.
     paged: Vec<(usize, Regex)>,
-    /// Finders of the lines any of `paged` may hit, each searched once over
-    /// the page: one for the alternatives searched as they are, one for the
-    /// literals the others begin with (kept apart, as a set mixing both
-    /// would have a weaker prefilter than either).
-    finders: Vec<Regex>,
-    /// Finders of the lines the other paged alternatives may hit, searched
-    /// over the page with ASCII letters lower-cased: each finds the run of
-    /// letters (see [`folded_factor`]) that every match of its alternative
-    /// holds, in any case.
-    folded: Vec<Regex>,
+    /// The searches that find the lines `paged` may hit, each run once
+    /// over the page.
+    searches: Vec<PageSearch>,
     len: usize,
+}
+
+/// A search over the whole page for the lines some of the paged
+/// alternatives may hit: those alternatives are tried on the lines it finds,
+/// and only there.
+#[derive(Debug)]
+struct PageSearch {
+    finder: Regex,
+    /// Whether it searches the page with ASCII letters lower-cased: it then
+    /// finds the run of letters (see [`folded_factor`]) that every match of
+    /// its alternatives holds, in any case.
+    folded: bool,
+    /// The alternatives it serves, as indices into `Groups::paged`.
+    alts: Vec<usize>,
 }
 
 #[derive(Debug)]
@@ -333,16 +340,17 @@ impl Matcher {
                     fwd.1.push(id);
                 } else if let Some(literals) = line_prefix_literals(&alt) {
                     // Only lines holding one of the literals can match.
+                    paged_literals.push((literals, paged.len()));
                     paged.push((id, build(&alt)?));
-                    paged_literals.push(literals);
                 } else if dfa_ok && props.look_set_suffix().contains(Look::End) {
                     rev.0.push(alt);
                     rev.1.push(id);
                 } else if stays_in_line(&alt) {
+                    let k = paged.len();
                     paged.push((id, build(&alt)?));
                     match folded_factor(&alt) {
-                        Some(factor) => factors.push(factor),
-                        None => paged_alts.push(alt),
+                        Some(factor) => factors.push((factor, k)),
+                        None => paged_alts.push((alt, k)),
                     }
                 } else {
                     floating.push((id, build(&alt)?));
@@ -354,12 +362,10 @@ impl Matcher {
             rev: group(rev, true)?,
             floating,
             paged,
-            finders: [paged_alts, paged_literals]
-                .iter()
-                .filter(|alts| !alts.is_empty())
-                .map(|alts| build_many(alts))
-                .collect::<Result<_, _>>()?,
-            folded: folded_finders(factors)?,
+            searches: plain_searches([paged_alts, paged_literals])?
+                .into_iter()
+                .chain(folded_searches(factors)?)
+                .collect(),
             len: patterns.len(),
         };
         Ok(Matcher::from_groups(Arc::new(groups)))
@@ -397,40 +403,44 @@ impl Matcher {
     /// each pattern is searched once over `text`, and a line it hits is
     /// checked on its own (its range is trimmed, so a hit can reach past it).
     pub fn page_hits(&self, text: &str, lines: &[std::ops::Range<usize>]) -> Vec<(usize, usize)> {
+        // (line, search) pairs: the lines each search found.
         let mut candidates = Vec::new();
         // Copied and folded in one pass (`<[u8]>::to_ascii_lowercase`
         // copies, then folds), and only when a folded search needs it.
-        let folded: Vec<u8> = if self.groups.folded.is_empty() {
-            Vec::new()
-        } else {
+        let folded: Vec<u8> = if self.groups.searches.iter().any(|s| s.folded) {
             text.bytes().map(|b| b.to_ascii_lowercase()).collect()
+        } else {
+            Vec::new()
         };
-        let searches = (self.groups.finders.iter().map(|f| (f, text.as_bytes())))
-            .chain(self.groups.folded.iter().map(|f| (f, folded.as_slice())));
-        for (finder, haystack) in searches {
+        for (k, search) in self.groups.searches.iter().enumerate() {
+            let haystack = if search.folded {
+                folded.as_slice()
+            } else {
+                text.as_bytes()
+            };
             let mut last = usize::MAX;
-            for m in finder.find_iter(haystack) {
+            for m in search.finder.find_iter(haystack) {
                 // The line holding the match's last byte: the last one
                 // starting at or before it. (A match reaching into a line
-                // from its leading white space belongs to that line.) A
-                // pattern whose match the search passed over overlaps this
-                // one, so it is on the same line, which each pattern is
-                // tried on.
+                // from its leading white space belongs to that line.) An
+                // alternative whose match the search passed over overlaps
+                // this one, so it is on the same line, which each of the
+                // search's alternatives is tried on.
                 let l = lines
                     .partition_point(|r| r.start < m.end())
                     .saturating_sub(1);
                 if l != last && l < lines.len() {
-                    candidates.push(l);
+                    candidates.push((l, k));
                     last = l;
                 }
             }
         }
         candidates.sort_unstable();
-        candidates.dedup();
         let mut hits = Vec::new();
-        for l in candidates {
+        for (l, k) in candidates {
             let line = &text[lines[l].clone()];
-            for (id, re) in &self.groups.paged {
+            for &a in &self.groups.searches[k].alts {
+                let (id, re) = &self.groups.paged[a];
                 if re.is_match(line) {
                     hits.push((l, *id));
                 }
@@ -641,17 +651,54 @@ fn folded_factor(alt: &Hir) -> Option<Vec<u8>> {
 /// Shorter runs are too common in text to be worth a search of their own.
 const MIN_FACTOR: usize = 4;
 
+/// The searches of the page as it is: one for the alternatives searched
+/// as they are, one for the literals the others begin with (kept apart, as
+/// a set mixing both would have a weaker prefilter than either). Each
+/// serves all of its alternatives.
+fn plain_searches(sets: [Vec<(Hir, usize)>; 2]) -> Result<Vec<PageSearch>, regex::Error> {
+    (sets.into_iter())
+        .filter(|set| !set.is_empty())
+        .map(|set| {
+            let (hirs, alts): (Vec<Hir>, Vec<usize>) = set.into_iter().unzip();
+            Ok(PageSearch {
+                finder: build_many(&hirs)?,
+                folded: false,
+                alts,
+            })
+        })
+        .collect()
+}
+
 /// Folded searches: one per factor (a `memmem` search that skips along the
-/// factor's rarest bytes), or when there are many, one search for all.
-fn folded_finders(mut factors: Vec<Vec<u8>>) -> Result<Vec<Regex>, regex::Error> {
+/// factor's rarest bytes) serving the alternatives that hold it, or when
+/// there are many, one search for all.
+fn folded_searches(mut factors: Vec<(Vec<u8>, usize)>) -> Result<Vec<PageSearch>, regex::Error> {
     const MAX_SEARCHES: usize = 8;
     factors.sort_unstable();
-    factors.dedup();
-    let literals: Vec<Hir> = factors.iter().map(|f| Hir::literal(f.as_slice())).collect();
-    if literals.len() <= MAX_SEARCHES {
-        literals.iter().map(build).collect()
+    let mut distinct: Vec<(Vec<u8>, Vec<usize>)> = Vec::new();
+    for (factor, alt) in factors {
+        match distinct.last_mut() {
+            Some((f, alts)) if *f == factor => alts.push(alt),
+            _ => distinct.push((factor, vec![alt])),
+        }
+    }
+    let search = |literals: Vec<Hir>, alts: Vec<usize>| -> Result<PageSearch, regex::Error> {
+        Ok(PageSearch {
+            finder: build_many(&literals)?,
+            folded: true,
+            alts,
+        })
+    };
+    if distinct.len() <= MAX_SEARCHES {
+        (distinct.into_iter())
+            .map(|(f, alts)| search(vec![Hir::literal(f)], alts))
+            .collect()
     } else {
-        Ok(vec![build(&Hir::alternation(literals))?])
+        let literals = distinct.iter().map(|(f, _)| Hir::literal(f.as_slice()));
+        let literals = vec![Hir::alternation(literals.collect())];
+        let mut alts: Vec<usize> = distinct.into_iter().flat_map(|(_, a)| a).collect();
+        alts.sort_unstable();
+        Ok(vec![search(literals, alts)?])
     }
 }
 
@@ -852,12 +899,13 @@ mod tests {
             r"(?i:kelvin) Scale",
         ];
         let m = matcher(&pats);
+        let searches = |folded: bool| m.groups.searches.iter().filter(move |s| s.folded == folded);
         assert_eq!(
-            m.groups.finders.len(),
+            searches(false).count(),
             2,
             "patterns are searched by page, as they are and by their literals"
         );
-        assert_eq!(m.groups.folded.len(), 3, "and by their folded letters");
+        assert_eq!(searches(true).count(), 3, "and by their folded letters");
         let page = "  foo\nALL RIGHTS RESERVED.\n\n   \nab ab\n x\nxz \n\r\nbar\nq\nqqbar\n\t foo bar  \n\
             Dawn © Jo Marsh/AFP\nA © B. Then more\n© x\n© y.\nPhoto: Jo Marsh\nImage: a. b\n  © z  \nQx\rZ\n\
             Jo Marsh/AFP VIA Getty ImageS\nall rightſ reserved\n\u{212a}ELVIN Scale\nkelvin scale\nvia getty\n";
@@ -899,7 +947,7 @@ mod tests {
         let pats: Vec<String> = (0..10).map(|n| format!("(?i)zebra {n}")).collect();
         let pats: Vec<&str> = pats.iter().map(String::as_str).collect();
         let m = matcher(&pats);
-        assert_eq!(m.groups.folded.len(), 1);
+        assert_eq!(m.groups.searches.len(), 1);
         let page = "a ZEBRA 3 here\nzebra\n\nZebra 9 and zebra 0\n";
         let lines = crate::clean::lines::split(page);
         assert_eq!(m.page_hits(page, &lines), [(0, 3), (3, 0), (3, 9)]);
