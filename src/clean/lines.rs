@@ -6,16 +6,18 @@ use crate::rules::{Pat, RuleSet};
 
 /// Byte ranges of each line's trimmed text. Handles `\n`, `\r\n` and lone `\r`.
 pub fn split(text: &str) -> Vec<Range<usize>> {
-    let mut out = split_raw(text);
-    for r in &mut out {
-        *r = trimmed(text, r.clone());
-    }
-    out
+    lines_with(text, |r| trimmed(text, r))
 }
 
 /// Byte ranges of each line, untrimmed, without its line break: the lines
 /// of [`split`], one for one.
 pub fn split_raw(text: &str) -> Vec<Range<usize>> {
+    lines_with(text, |r| r)
+}
+
+/// `f` of the range of each line, untrimmed, without its line break.
+#[inline(always)]
+fn lines_with(text: &str, mut f: impl FnMut(Range<usize>) -> Range<usize>) -> Vec<Range<usize>> {
     let mut out = Vec::with_capacity(text.len() / 40 + 1);
     let bytes = text.as_bytes();
     let mut start = 0;
@@ -23,11 +25,11 @@ pub fn split_raw(text: &str) -> Vec<Range<usize>> {
         // Most pages end lines with `\n` alone, and half their lines are
         // blank: a scan for `\n` that costs little per line.
         for_each_newline(bytes, |i| {
-            out.push(start..i);
+            out.push(f(start..i));
             start = i + 1;
         });
         if start < bytes.len() {
-            out.push(start..bytes.len());
+            out.push(f(start..bytes.len()));
         }
         return out;
     }
@@ -36,14 +38,14 @@ pub fn split_raw(text: &str) -> Vec<Range<usize>> {
             // The `\n` of a `\r\n`, already taken with its `\r`.
             continue;
         }
-        out.push(start..i);
+        out.push(f(start..i));
         start = i + 1;
         if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
             start += 1;
         }
     }
     if start < bytes.len() {
-        out.push(start..bytes.len());
+        out.push(f(start..bytes.len()));
     }
     out
 }
@@ -81,13 +83,21 @@ fn for_each_newline(b: &[u8], mut f: impl FnMut(usize)) {
     }
 }
 
+/// `r` without the white space at its ends.
+#[inline(always)]
 fn trimmed(text: &str, r: Range<usize>) -> Range<usize> {
     let b = &text.as_bytes()[r.clone()];
-    // ASCII ends are the rule; anything else takes the Unicode trim.
+    // Blank lines and ASCII ends are the rule; anything else takes the
+    // Unicode trim.
     let plain = |c: &u8| (b'!'..0x80).contains(c);
-    if b.first().is_some_and(plain) && b.last().is_some_and(plain) {
+    if b.is_empty() || b.first().is_some_and(plain) && b.last().is_some_and(plain) {
         return r;
     }
+    unicode_trimmed(text, r)
+}
+
+#[cold]
+fn unicode_trimmed(text: &str, r: Range<usize>) -> Range<usize> {
     let s = &text[r.clone()];
     let lead = s.len() - s.trim_start().len();
     let t = s.trim();
@@ -106,34 +116,17 @@ pub struct MatchTable {
 
 impl MatchTable {
     pub fn build(text: &str, lines: &[Range<usize>], rules: &RuleSet) -> MatchTable {
-        let matcher = rules.matcher();
         let mut ids = Vec::new();
         let mut starts = Vec::with_capacity(lines.len() + 1);
-        let mut line_ids = Vec::new();
         let mut matched = Vec::new();
-        let mut scratch = matcher.scratch();
-        let page_hits = matcher.page_hits(text, lines);
-        let mut paged = page_hits.iter().peekable();
         starts.push(0);
-        for (l, r) in lines.iter().enumerate() {
-            if !r.is_empty() {
-                line_ids.clear();
-                matcher.matches_unpaged(&text[r.clone()], &mut scratch, &mut line_ids);
-                let before = line_ids.len();
-                while let Some(&(_, id)) = paged.next_if(|h| h.0 == l) {
-                    line_ids.push(id);
-                }
-                if line_ids.len() != before {
-                    line_ids.sort_unstable();
-                    line_ids.dedup();
-                }
-                if !line_ids.is_empty() {
-                    matched.push(l as u32);
-                }
-                ids.extend(line_ids.iter().map(|&i| i as u32));
-            }
-            starts.push(ids.len() as u32);
-        }
+        rules.matcher().match_page(text, lines, |l, found| {
+            // The lines since the last one matched hold no ids.
+            starts.resize(l + 1, ids.len() as u32);
+            ids.extend(found.iter().map(|&i| i as u32));
+            matched.push(l as u32);
+        });
+        starts.resize(lines.len() + 1, ids.len() as u32);
         MatchTable {
             ids,
             starts,
@@ -180,6 +173,15 @@ mod tests {
         assert_eq!(texts("x\n"), vec!["x"]);
         assert!(texts("").is_empty());
         assert_eq!(texts("\u{a0}— \u{a0}\n"), vec!["—"]);
+    }
+
+    #[test]
+    fn split_trims_each_raw_line_as_str_trim_does() {
+        let page = "a\n  \n\u{a0}\n x \n\u{3000}y\u{2003}\n\tz\r\n\n\u{a0}b c\r\u{85}\n\"q\u{a0}";
+        let raw = split_raw(page);
+        let trimmed: Vec<&str> = split(page).into_iter().map(|r| &page[r]).collect();
+        let want: Vec<&str> = raw.into_iter().map(|r| page[r].trim()).collect();
+        assert_eq!(trimmed, want);
     }
 
     #[test]

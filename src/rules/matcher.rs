@@ -88,14 +88,14 @@ impl Group {
     fn walk(
         &self,
         cache: &mut GroupCache,
-        line: &str,
+        b: &[u8],
         reverse: bool,
         out: &mut Vec<usize>,
     ) -> Option<()> {
         if !self.can_die {
             return None;
         }
-        let (b, start) = (line.as_bytes(), out.len());
+        let start = out.len();
         let left = if reverse {
             let mut bytes = b.iter().rev().copied();
             self.walk_bytes(&mut cache.dfa, &mut bytes, out)?;
@@ -192,6 +192,50 @@ impl Group {
         found
     }
 
+    /// Appends to `out` the pattern ids of the alternatives that match
+    /// `line` (some perhaps twice), unless its lead shows none can.
+    #[inline(always)]
+    fn matches(&self, cache: &mut GroupCache, line: &[u8], reverse: bool, out: &mut Vec<usize>) {
+        if cache.dead_leads.hold(line, reverse) {
+            return;
+        }
+        let walked = out.len();
+        if self.walk(cache, line, reverse, out).is_none() {
+            out.truncate(walked);
+            self.search(cache, line, reverse, out);
+        }
+    }
+
+    /// [`Group::matches`] by a search, for a line the walk cannot tell.
+    #[inline(never)]
+    fn search(&self, cache: &mut GroupCache, line: &[u8], reverse: bool, out: &mut Vec<usize>) {
+        let input = Input::new(line).anchored(Anchored::Yes);
+        if reverse {
+            let mut state = OverlappingState::start();
+            while self
+                .dfa
+                .try_search_overlapping_rev(&mut cache.dfa, &input, &mut state)
+                .is_ok()
+            {
+                match state.get_match() {
+                    Some(m) => out.push(self.ids[m.pattern().as_usize()]),
+                    None => break,
+                }
+            }
+        } else {
+            cache.set.clear();
+            // Without quit bytes or a give-up threshold, a lazy DFA search
+            // cannot fail.
+            if self
+                .dfa
+                .try_which_overlapping_matches(&mut cache.dfa, &input, &mut cache.set)
+                .is_ok()
+            {
+                out.extend(cache.set.iter().map(|p| self.ids[p.as_usize()]));
+            }
+        }
+    }
+
     /// Appends the pattern ids of match state `sid`'s alternatives to `out`.
     fn record(&self, cache: &lazy::Cache, sid: LazyStateID, out: &mut Vec<usize>) {
         for k in 0..self.dfa.match_len(cache, sid) {
@@ -255,8 +299,7 @@ impl DeadLeads {
 
     /// Whether the DFA died within the lead of `line` before.
     #[inline]
-    fn hold(&self, line: &str, reverse: bool) -> bool {
-        let b = line.as_bytes();
+    fn hold(&self, b: &[u8], reverse: bool) -> bool {
         let Some(pair) = lead(b, reverse).map(u16::from_le_bytes) else {
             return false;
         };
@@ -468,47 +511,64 @@ impl Matcher {
     /// caller that has their [`Matcher::page_hits`].
     pub fn matches_unpaged(&self, line: &str, scratch: &mut Scratch<'_>, out: &mut Vec<usize>) {
         let start = out.len();
+        self.unpaged(line.as_bytes(), &mut scratch.caches, out);
+        sort_dedup_tail(out, start);
+    }
+
+    /// Calls `found(l, ids)` for each line `l` of `lines` that any pattern
+    /// matches, in order, with the ids of those patterns in increasing
+    /// order, each once: [`Matcher::matches_with`] for every line of the
+    /// page, the paged patterns searched once over it.
+    pub fn match_page(
+        &self,
+        text: &str,
+        lines: &[std::ops::Range<usize>],
+        mut found: impl FnMut(usize, &[usize]),
+    ) {
+        let hits = self.page_hits(text, lines);
+        let mut scratch = self.scratch();
+        let caches = &mut *scratch.caches;
+        let (mut out, mut paged) = (Vec::new(), 0);
+        for (l, r) in lines.iter().enumerate() {
+            if r.is_empty() {
+                continue;
+            }
+            out.clear();
+            self.unpaged(&text.as_bytes()[r.clone()], caches, &mut out);
+            while let Some(&(hit, id)) = hits.get(paged)
+                && hit <= l
+            {
+                if hit == l {
+                    out.push(id);
+                }
+                paged += 1;
+            }
+            if !out.is_empty() {
+                sort_dedup_tail(&mut out, 0);
+                found(l, &out);
+            }
+        }
+    }
+
+    /// Appends to `out` the ids of the patterns other than the paged ones
+    /// that match `line`, in no order, some perhaps twice.
+    #[inline(always)]
+    fn unpaged(&self, line: &[u8], c: &mut Caches, out: &mut Vec<usize>) {
         let g = &*self.groups;
-        let c = &mut *scratch.caches;
-        let input = Input::new(line).anchored(Anchored::Yes);
-        if let (Some(fwd), Some(cache)) = (&g.fwd, c.fwd.as_mut())
-            && !cache.dead_leads.hold(line, false)
-        {
-            let walked = out.len();
-            if fwd.walk(cache, line, false, out).is_none() {
-                out.truncate(walked);
-                cache.set.clear();
-                // Without quit bytes or a give-up threshold, a lazy DFA
-                // search cannot fail.
-                if fwd
-                    .dfa
-                    .try_which_overlapping_matches(&mut cache.dfa, &input, &mut cache.set)
-                    .is_ok()
-                {
-                    out.extend(cache.set.iter().map(|p| fwd.ids[p.as_usize()]));
-                }
-            }
+        if let (Some(fwd), Some(cache)) = (&g.fwd, c.fwd.as_mut()) {
+            fwd.matches(cache, line, false, out);
         }
-        if let (Some(rev), Some(cache)) = (&g.rev, c.rev.as_mut())
-            && !cache.dead_leads.hold(line, true)
-        {
-            let walked = out.len();
-            if rev.walk(cache, line, true, out).is_none() {
-                out.truncate(walked);
-                let mut state = OverlappingState::start();
-                while rev
-                    .dfa
-                    .try_search_overlapping_rev(&mut cache.dfa, &input, &mut state)
-                    .is_ok()
-                {
-                    match state.get_match() {
-                        Some(m) => out.push(rev.ids[m.pattern().as_usize()]),
-                        None => break,
-                    }
-                }
-            }
+        if let (Some(rev), Some(cache)) = (&g.rev, c.rev.as_mut()) {
+            rev.matches(cache, line, true, out);
         }
-        for ((id, re), cache) in g.floating.iter().zip(&mut c.floating) {
+        if !g.floating.is_empty() {
+            self.floating(line, c, out);
+        }
+    }
+
+    #[inline(never)]
+    fn floating(&self, line: &[u8], c: &mut Caches, out: &mut Vec<usize>) {
+        for ((id, re), cache) in self.groups.floating.iter().zip(&mut c.floating) {
             if re
                 .search_half_with(cache, &Input::new(line).earliest(true))
                 .is_some()
@@ -516,7 +576,6 @@ impl Matcher {
                 out.push(*id);
             }
         }
-        sort_dedup_tail(out, start);
     }
 }
 
@@ -1008,14 +1067,14 @@ mod tests {
         let fwd = &c.fwd.as_ref().unwrap().dead_leads;
         let rev = &c.rev.as_ref().unwrap().dead_leads;
         // Dead at the first byte, and within four.
-        assert!(fwd.hold("qq", false) && fwd.hold("aaaa", false));
+        assert!(fwd.hold(b"qq", false) && fwd.hold(b"aaaa", false));
         // `ab` matched before the DFA died: its lead proves nothing.
-        assert!(!fwd.hold("abzz", false) && !fwd.hold("ab", false));
+        assert!(!fwd.hold(b"abzz", false) && !fwd.hold(b"ab", false));
         // Dead past the lead.
-        assert!(!fwd.hold("abcd", false));
+        assert!(!fwd.hold(b"abcd", false));
         // Backward from the end likewise.
-        assert!(rev.hold("bq", true) && rev.hold("qxyz", true));
-        assert!(!rev.hold("wxyz", true) && !rev.hold("yz", true));
+        assert!(rev.hold(b"bq", true) && rev.hold(b"qxyz", true));
+        assert!(!rev.hold(b"wxyz", true) && !rev.hold(b"yz", true));
     }
 
     #[test]
