@@ -8,7 +8,7 @@ pub mod shards;
 
 use std::fs;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::clean::{Article, Cleaned};
 
@@ -50,6 +50,22 @@ pub fn unified_diff(old_name: &str, new_name: &str, page: &str, cleaned: &Cleane
     String::from_utf8(out).expect("both sides are UTF-8")
 }
 
+/// Appends `n` in decimal, as `Display` writes it, without the
+/// formatting machinery (diff hunk headers, manifest numbers).
+pub(crate) fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
 /// Writes `data` to `path` through a temporary file in the same folder and a
 /// rename, so readers never see a partial file.
 pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
@@ -73,14 +89,7 @@ fn with_temp_file(
     path: &Path,
     fill: impl FnOnce(&mut fs::File) -> io::Result<()>,
 ) -> io::Result<()> {
-    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    let pid = PID.get_or_init(std::process::id);
-    let tmp = dir.join(format!(".{name}.husk-{pid}.tmp"));
+    let tmp = temp_path(path);
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
         // No fsync: the rename guards against interrupted runs, which is
@@ -94,6 +103,39 @@ fn with_temp_file(
         let _ = fs::remove_file(&tmp);
     }
     result
+}
+
+/// `DIR/.NAME.husk-PID.tmp` for `DIR/NAME`: a hidden name in the same
+/// folder (so the rename stays in one file system), one per process.
+fn temp_path(path: &Path) -> PathBuf {
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    let pid = *PID.get_or_init(std::process::id);
+    // What husk writes, a UTF-8 folder and a plain name, is cut at its
+    // last separator: parsing the path's components cost as much as
+    // creating the file.
+    if let Some(s) = path.to_str()
+        && let Some((dir, name)) = s.rsplit_once(std::path::MAIN_SEPARATOR)
+        && !matches!(name, "" | "." | "..")
+        && !dir.is_empty()
+    {
+        let mut tmp = String::with_capacity(s.len() + 24);
+        tmp.push_str(dir);
+        tmp.push(std::path::MAIN_SEPARATOR);
+        tmp.push('.');
+        tmp.push_str(name);
+        tmp.push_str(".husk-");
+        let mut digits = Vec::new();
+        push_decimal(&mut digits, pid.into());
+        tmp.push_str(std::str::from_utf8(&digits).expect("ASCII digits"));
+        tmp.push_str(".tmp");
+        return PathBuf::from(tmp);
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    dir.join(format!(".{name}.husk-{pid}.tmp"))
 }
 
 #[cfg(test)]
@@ -146,6 +188,32 @@ mod tests {
         assert!(d.starts_with("--- a/p.txt\n+++ b/p.articles.txt\n"), "{d}");
         assert!(d.contains("-Advertisement\n"), "{d}");
         assert!(!d.contains('\r'));
+    }
+
+    #[test]
+    fn decimals_are_written_as_display_writes_them() {
+        for n in [0, 1, 9, 10, 99, 100, 12345, u64::MAX] {
+            let mut out = Vec::new();
+            push_decimal(&mut out, n);
+            assert_eq!(out, n.to_string().as_bytes());
+        }
+    }
+
+    #[test]
+    fn temp_files_are_hidden_beside_their_file() {
+        let pid = std::process::id();
+        for (path, want) in [
+            (
+                "out/a/page.1.txt",
+                format!("out/a/.page.1.txt.husk-{pid}.tmp"),
+            ),
+            ("/abs/page.diff", format!("/abs/.page.diff.husk-{pid}.tmp")),
+            ("page.txt", format!("./.page.txt.husk-{pid}.tmp")),
+            ("/page.txt", format!("/.page.txt.husk-{pid}.tmp")),
+            ("out/a/", format!("out/.a.husk-{pid}.tmp")),
+        ] {
+            assert_eq!(temp_path(Path::new(path)), Path::new(&want), "{path}");
+        }
     }
 
     #[test]
