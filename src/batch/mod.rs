@@ -13,6 +13,7 @@ pub mod manifest;
 pub mod walk;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ffi::OsString;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -98,7 +99,13 @@ impl Summary {
             self.bytes_cleaned_in += entry.bytes_in;
         }
         for (rule, n) in &entry.dropped {
-            *self.dropped.entry(rule.clone()).or_default() += n;
+            // A rule seen before (nearly all) costs no copy of its id.
+            match self.dropped.get_mut(rule) {
+                Some(count) => *count += n,
+                None => {
+                    self.dropped.insert(rule.clone(), *n);
+                }
+            }
         }
     }
 
@@ -175,7 +182,7 @@ pub fn run(
         rules,
         opts,
         previous: &previous,
-        dirs: Mutex::new(HashSet::new()),
+        dirs: Mutex::new(HashSet::from([opts.out.clone().into_os_string()])),
     };
     let threads = pool.current_num_threads();
     // Wide enough to clean on through one slow page (a 30 MB page takes a
@@ -310,8 +317,14 @@ impl Recorder<'_> {
         if self.failed.is_some() {
             return Err(io::Error::other("an earlier write failed"));
         }
-        self.early.insert(seq, done);
-        while let Some(done) = self.early.remove(&self.next) {
+        if seq != self.next {
+            self.early.insert(seq, done);
+            return Ok(self.next);
+        }
+        // The next in order (nearly always) is recorded without waiting
+        // in `early`.
+        let mut done = done;
+        loop {
             record(
                 done,
                 &mut self.manifest,
@@ -323,8 +336,11 @@ impl Recorder<'_> {
             if self.next.is_multiple_of(FLUSH_EVERY) {
                 self.manifest.flush()?;
             }
+            match self.early.remove(&self.next) {
+                Some(d) => done = d,
+                None => return Ok(self.next),
+            }
         }
-        Ok(self.next)
     }
 }
 
@@ -384,20 +400,41 @@ struct Job<'a> {
     opts: &'a Options,
     /// A previous run's entries, for `--resume`.
     previous: &'a HashMap<String, Entry>,
-    /// Output folders already created: one `create_dir_all` per folder, not
-    /// per page.
-    dirs: Mutex<HashSet<PathBuf>>,
+    /// Output folders known to exist (the output folder itself, and those
+    /// created): one `mkdir` per folder, not per page. Kept as they are
+    /// spelled (every page's folder is spelled alike): hashing a `Path`
+    /// parses it into components.
+    dirs: Mutex<HashSet<OsString>>,
 }
 
 impl Job<'_> {
+    fn is_known(&self, dir: &Path) -> bool {
+        (self.dirs.lock().unwrap_or_else(|e| e.into_inner())).contains(dir.as_os_str())
+    }
+
+    /// Creates `dir` and any missing folders above it, top down from the
+    /// nearest known one (where `create_dir_all` would first fail to
+    /// create each missing one). The lock is not held meanwhile: a worker
+    /// that finds its folder made by another since takes that as done
+    /// (holding it made the others wait, which cost more system calls
+    /// than the rare `mkdir` that fails).
     fn create_dir(&self, dir: &Path) -> io::Result<()> {
-        if self.dirs.lock().is_ok_and(|d| d.contains(dir)) {
+        if self.is_known(dir) {
             return Ok(());
         }
-        fs::create_dir_all(dir)?;
-        if let Ok(mut d) = self.dirs.lock() {
-            d.insert(dir.to_path_buf());
+        match dir.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => self.create_dir(parent)?,
+            _ => {}
         }
+        match fs::create_dir(dir) {
+            // A file in the way fails the writes into it.
+            Err(e) if e.kind() != io::ErrorKind::AlreadyExists => {
+                // Above the output folder, or an unusual path: the general way.
+                fs::create_dir_all(dir)?;
+            }
+            _ => {}
+        }
+        (self.dirs.lock().unwrap_or_else(|e| e.into_inner())).insert(dir.as_os_str().to_owned());
         Ok(())
     }
 }
