@@ -159,21 +159,31 @@ const DETECTION_SAMPLE: usize = 8 << 10;
 /// detector's time), a line of them per page line, up to about
 /// [`DETECTION_SAMPLE`] bytes, never ending inside a multi-byte character.
 fn detection_sample(bytes: &[u8]) -> Vec<u8> {
+    // Found word by word from each non-ASCII byte, not by splitting every
+    // line: most of a legacy page is ASCII, and a byte at a time cost as
+    // much as the detector.
     let mut out = Vec::with_capacity(DETECTION_SAMPLE + 256);
-    for line in bytes.split(|&b| b == b'\n') {
-        if line.is_ascii() {
-            continue;
+    let ends_word = |b: &u8| matches!(b, b' ' | b'\t' | b'\n');
+    // Where the last word taken ends; none taken yet when `None`.
+    let mut last_end = None;
+    let mut at = 0;
+    while let Some(k) = first_non_ascii(&bytes[at..]) {
+        let p = at + k;
+        let start = bytes[..p].iter().rposition(ends_word).map_or(0, |i| i + 1);
+        let end = bytes[p..]
+            .iter()
+            .position(ends_word)
+            .map_or(bytes.len(), |i| p + i);
+        if let Some(e) = last_end
+            && memchr::memchr(b'\n', &bytes[e..start]).is_some()
+        {
+            // The words of one line are joined by spaces, and the line ends.
+            out.pop();
+            out.push(b'\n');
         }
-        for word in line.split(|&b| b == b' ' || b == b'\t') {
-            if word.is_ascii() {
-                continue;
-            }
-            let room = DETECTION_SAMPLE.saturating_sub(out.len());
-            if word.len() < room {
-                out.extend_from_slice(word);
-                out.push(b' ');
-                continue;
-            }
+        let word = &bytes[start..end];
+        let room = DETECTION_SAMPLE.saturating_sub(out.len());
+        if word.len() >= room {
             // Cut before a byte below 0x40 (digits, punctuation), which no
             // legacy encoding uses inside a character (Shift_JIS, Big5 and
             // GBK trail bytes start at 0x40); a word without one goes in whole.
@@ -184,10 +194,28 @@ fn detection_sample(bytes: &[u8]) -> Vec<u8> {
             out.extend_from_slice(&word[..cut]);
             return out;
         }
+        out.extend_from_slice(word);
+        out.push(b' ');
+        last_end = Some(end);
+        at = end;
+    }
+    if last_end.is_some() {
         out.pop();
         out.push(b'\n');
     }
     out
+}
+
+/// The position of the first byte of `b` that is not ASCII.
+fn first_non_ascii(b: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    for chunk in b.chunks(64) {
+        if !chunk.is_ascii() {
+            return chunk.iter().position(|&c| c >= 0x80).map(|k| at + k);
+        }
+        at += chunk.len();
+    }
+    None
 }
 
 /// [`decode`] taking the bytes by value: a UTF-8 page, the usual case,
@@ -284,6 +312,73 @@ mod tests {
                 }
             })
             .collect()
+    }
+
+    /// The detector's sample as first written, line by line and word by
+    /// word: [`detection_sample`] must give the same bytes.
+    fn detection_sample_by_lines(bytes: &[u8]) -> Vec<u8> {
+        let mut out = Vec::with_capacity(DETECTION_SAMPLE + 256);
+        for line in bytes.split(|&b| b == b'\n') {
+            if line.is_ascii() {
+                continue;
+            }
+            for word in line.split(|&b| b == b' ' || b == b'\t') {
+                if word.is_ascii() {
+                    continue;
+                }
+                let room = DETECTION_SAMPLE.saturating_sub(out.len());
+                if word.len() < room {
+                    out.extend_from_slice(word);
+                    out.push(b' ');
+                    continue;
+                }
+                let cut = word[..room]
+                    .iter()
+                    .rposition(|&b| b < 0x40)
+                    .unwrap_or(word.len());
+                out.extend_from_slice(&word[..cut]);
+                return out;
+            }
+            out.pop();
+            out.push(b'\n');
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_sample_is_the_one_taken_line_by_line(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just(b' '),
+                    proptest::strategy::Just(b'\t'),
+                    proptest::strategy::Just(b'\n'),
+                    proptest::strategy::Just(b'\r'),
+                    proptest::strategy::Just(b'1'),
+                    proptest::strategy::Just(b'a'),
+                    proptest::strategy::Just(0xe9u8),
+                    0x80u8..=0xff,
+                ],
+                0..300,
+            ),
+        ) {
+            proptest::prop_assert_eq!(detection_sample(&bytes), detection_sample_by_lines(&bytes));
+        }
+    }
+
+    #[test]
+    fn a_long_sample_is_cut_as_when_taken_line_by_line() {
+        let line = format!("plain words {} more\n", "é".repeat(50)).into_bytes();
+        let mut page: Vec<u8> = line.iter().copied().cycle().take(100_000).collect();
+        for at in [0, 7, 5000, 99_999] {
+            page[at] = b'\t';
+            assert_eq!(detection_sample(&page), detection_sample_by_lines(&page));
+        }
+        let big = WINDOWS_1252
+            .encode(&ENGLISH_1252.repeat(200))
+            .0
+            .into_owned();
+        assert_eq!(detection_sample(&big), detection_sample_by_lines(&big));
     }
 
     #[test]
