@@ -238,6 +238,45 @@ fn parse_with(file: &str, source: &str, diags: &mut Vec<Diagnostic>, lenient: bo
     parsed
 }
 
+/// Whether `pattern` compiles as a `regex::Regex`. Parsing it tells,
+/// unless it could come near the engine's size limit: compiling every
+/// pattern here, before the rule set compiles them again, cost as much as
+/// the rest of loading the rules.
+fn compiles(pattern: &str) -> Result<(), regex::Error> {
+    match regex_syntax::Parser::new().parse(pattern) {
+        Ok(hir) if rough_states(&hir) <= MAX_UNCOMPILED_STATES => Ok(()),
+        _ => regex::Regex::new(pattern).map(drop),
+    }
+}
+
+/// Patterns measuring more than this (see [`rough_states`]) are compiled
+/// to be checked. Measured against the engine (the default patterns and
+/// long repetitions), its automaton takes 13 to 80 bytes per state
+/// counted, under 1 MB here, where the size limit fails none below 2.4 MB.
+/// The default patterns measure 6,000 at most.
+const MAX_UNCOMPILED_STATES: usize = 10_000;
+
+/// A rough measure of the automaton a pattern compiles to: a state per
+/// literal byte and per class range, for every copy a counted repetition
+/// makes.
+fn rough_states(hir: &regex_syntax::hir::Hir) -> usize {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => 1,
+        HirKind::Literal(l) => l.0.len(),
+        HirKind::Class(Class::Unicode(c)) => c.ranges().len(),
+        HirKind::Class(Class::Bytes(c)) => c.ranges().len(),
+        HirKind::Repetition(r) => {
+            let copies = r.max.unwrap_or(r.min).max(1) as usize;
+            rough_states(&r.sub).saturating_mul(copies)
+        }
+        HirKind::Capture(c) => rough_states(&c.sub) + 1,
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => {
+            subs.iter().map(rough_states).fold(1, usize::saturating_add)
+        }
+    }
+}
+
 struct Ctx<'a> {
     file: &'a str,
     source: &'a str,
@@ -258,8 +297,8 @@ impl Ctx<'_> {
 
     /// Checks a pattern compiles; on error, points at the offending character.
     fn pattern(&self, p: &Spanned<String>, rule: &str, diags: &mut Vec<Diagnostic>) -> Option<Pat> {
-        match regex::Regex::new(p.get_ref()) {
-            Ok(_) => Some(Pat::new(p.get_ref().clone())),
+        match compiles(p.get_ref()) {
+            Ok(()) => Some(Pat::new(p.get_ref().clone())),
             Err(err) => {
                 let (offset, msg) = match regex_syntax::Parser::new().parse(p.get_ref()) {
                     Err(regex_syntax::Error::Parse(e)) => {
@@ -817,5 +856,46 @@ impl RawRule {
         add(self.bridge.is_some(), "bridge");
         add(self.min_score.is_some(), "min_score");
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_compile_where_the_regex_crate_compiles_them() {
+        let big = format!("(?:{})", r"\w{1,50}".repeat(40));
+        for p in [
+            r"^\S.{0,40}$",
+            r"\w{1000}",
+            r"\w{300}",
+            r"\w{100}",
+            r"(?:\w{100}){100}",
+            "a{100000}",
+            r"(?i)\bmore\b",
+            r"[[:alpha:]]{3}\p{Greek}+",
+            big.as_str(),
+            "(",
+            r"\p{Nope}",
+            "a{2,1}",
+            r"(?-u)\xff",
+        ] {
+            assert_eq!(compiles(p).is_ok(), regex::Regex::new(p).is_ok(), "{p}");
+        }
+    }
+
+    #[test]
+    fn the_default_patterns_are_checked_without_compiling() {
+        for source in crate::rules::Source::defaults() {
+            let mut diags = Vec::new();
+            for rule in parse(&source.name, &source.text, &mut diags).rules {
+                let mut rule = rule;
+                for (pat, _) in rule.kind.pats_mut() {
+                    let hir = regex_syntax::Parser::new().parse(&pat.src).unwrap();
+                    assert!(rough_states(&hir) <= MAX_UNCOMPILED_STATES, "{}", pat.src);
+                }
+            }
+        }
     }
 }
