@@ -448,10 +448,9 @@ impl Matcher {
     pub fn page_hits(&self, text: &str, lines: &[std::ops::Range<usize>]) -> Vec<(usize, usize)> {
         // (line, search) pairs: the lines each search found.
         let mut candidates = Vec::new();
-        // Copied and folded in one pass (`<[u8]>::to_ascii_lowercase`
-        // copies, then folds), and only when a folded search needs it.
+        // Only when a folded search needs it.
         let folded: Vec<u8> = if self.groups.searches.iter().any(|s| s.folded) {
-            text.bytes().map(|b| b.to_ascii_lowercase()).collect()
+            ascii_lowered(text.as_bytes())
         } else {
             Vec::new()
         };
@@ -577,6 +576,31 @@ impl Matcher {
             }
         }
     }
+}
+
+/// `text` with its ASCII letters lower-cased, copied and folded in one
+/// pass (`<[u8]>::to_ascii_lowercase` copies, then folds), 32 bytes at a
+/// step where the CPU can.
+fn ascii_lowered(text: &[u8]) -> Vec<u8> {
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx2") {
+        // SAFETY: the CPU has AVX2, as just checked.
+        return unsafe { ascii_lowered_avx2(text) };
+    }
+    ascii_lowered_plain(text)
+}
+
+/// [`ascii_lowered_plain`], compiled for AVX2: the same loop, vectorized
+/// twice as wide as the baseline's SSE2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn ascii_lowered_avx2(text: &[u8]) -> Vec<u8> {
+    ascii_lowered_plain(text)
+}
+
+#[inline(always)]
+fn ascii_lowered_plain(text: &[u8]) -> Vec<u8> {
+    text.iter().map(u8::to_ascii_lowercase).collect()
 }
 
 /// One lazy DFA over `alts`, reporting every alternative that matches.
@@ -979,6 +1003,14 @@ mod tests {
             got.sort_unstable();
             got.dedup();
             assert_eq!(got, ids(&m, line), "line {l}: {line:?}");
+        }
+    }
+
+    #[test]
+    fn pages_are_lowered_as_to_ascii_lowercase_does() {
+        let page: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+        for n in 0..page.len() {
+            assert_eq!(ascii_lowered(&page[..n]), page[..n].to_ascii_lowercase());
         }
     }
 
