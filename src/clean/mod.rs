@@ -187,7 +187,7 @@ pub fn clean_at<'a>(text: &'a str, rules: &RuleSet, path: Option<&std::path::Pat
     let table = MatchTable::build(text, &lines, rules);
     let active = rules.active(path);
     let found = split::find(text, &lines, &table, rules, active.as_deref());
-    let needs = region::StopTable::new(regions(rules));
+    let needs = &rules.prepared().needs;
     // Half the lines are blank: the passes over a segment visit only the
     // others, and those over its prose lines only these.
     let mut shapes = vec![shape::Shape::default(); lines.len()];
@@ -252,6 +252,22 @@ pub fn clean_at<'a>(text: &'a str, rules: &RuleSet, path: Option<&std::path::Pat
         records: engine.records,
         lines,
         articles,
+    }
+}
+
+/// What the engine derives from a rule set once (kept with it, see
+/// [`RuleSet::prepared`]) rather than on every page.
+#[derive(Debug, Clone)]
+pub(crate) struct Prepared {
+    /// How many function words the region rules need counted on a line.
+    needs: region::StopTable,
+}
+
+impl Prepared {
+    pub(crate) fn new(rules: &RuleSet) -> Prepared {
+        Prepared {
+            needs: region::StopTable::new(regions(rules)),
+        }
     }
 }
 

@@ -17,6 +17,7 @@ const MID_STOP_SHARE: f64 = 0.2;
 /// How many function words [`score`] needs counted on a line (see
 /// [`Shape::with_stop_need`]), worked out for every sample size at once:
 /// it is asked for every line of a page.
+#[derive(Debug, Clone)]
 pub struct StopNeeds {
     prose_words: usize,
     long_words: usize,
@@ -56,6 +57,7 @@ impl StopNeeds {
 /// [`StopNeeds::get`] for all of a rule set's region rules at once (the
 /// most any of them needs), looked up in a table by word count: it is
 /// asked for every line of a page.
+#[derive(Debug, Clone)]
 pub struct StopTable {
     needs: Vec<StopNeeds>,
     /// By word count, up to `top`; `[not a sentence, sentence]`.

@@ -11,6 +11,7 @@ pub mod selftest;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use regex::Regex;
 
@@ -80,6 +81,9 @@ pub struct RuleSet {
     /// The scoped rules (indices) and their globs, in the same order.
     scoped: Vec<usize>,
     scopes: globset::GlobSet,
+    /// What the cleaning engine derives from these rules, built on first
+    /// use rather than per page.
+    prepared: OnceLock<crate::clean::Prepared>,
 }
 
 impl RuleSet {
@@ -177,7 +181,15 @@ impl RuleSet {
             any_line_triggers,
             scoped,
             scopes,
+            prepared: OnceLock::new(),
         })
+    }
+
+    /// What the cleaning engine derives from these rules (see
+    /// [`crate::clean::Prepared`]).
+    pub(crate) fn prepared(&self) -> &crate::clean::Prepared {
+        self.prepared
+            .get_or_init(|| crate::clean::Prepared::new(self))
     }
 
     /// A set holding only rule `index`, unscoped, for testing it in isolation.
