@@ -25,7 +25,8 @@ use crate::clean::{Cleaned, clean_at};
 use crate::decode::{DecodeError, decode, decode_owned};
 use crate::output::shards::{Record, ShardWriter};
 use crate::output::{
-    article_file_name, diff_file_name, write_atomic, write_atomic_with, write_unified_diff,
+    article_file_name, diff_file_name, joined_text, path_text, write_atomic, write_atomic_with,
+    write_unified_diff,
 };
 use crate::report::PageView;
 use crate::rules::RuleSet;
@@ -485,7 +486,7 @@ impl Job<'_> {
 
 /// Reads, decodes, cleans and writes one input. Never panics on bad input.
 fn process(input: &Input, job: &Job<'_>) -> Done {
-    let mut entry = Entry::new(input.path.display().to_string(), Status::Failed);
+    let mut entry = Entry::new(path_text(&input.path), Status::Failed);
     let mut payload = Vec::new();
     let mut view = None;
     let outcome = examine(input, job, &mut entry, &mut payload, &mut view);
@@ -755,7 +756,7 @@ fn write_outputs(
                 let name = article_file_name(&stem, n + 1);
                 write_article(&dir.join(&name), article)?;
                 entry.articles.push(ArticleEntry {
-                    file: rel_dir.join(name).display().to_string(),
+                    file: joined_text(rel_dir, &name),
                     title: article.title.to_string(),
                     source: None,
                 });
@@ -768,12 +769,12 @@ fn write_outputs(
         }
     }
     if opts.diff {
-        let shown = input.path.display().to_string();
-        let old = format!("a/{}", shown.trim_start_matches('/'));
-        let new = format!(
-            "b/{}",
-            rel_dir.join(format!("{stem}.articles.txt")).display()
-        );
+        let old = ["a/", path_text(&input.path).trim_start_matches('/')].concat();
+        let new = [
+            "b/",
+            &joined_text(rel_dir, &[&stem, ".articles.txt"].concat()),
+        ]
+        .concat();
         write_atomic_with(&dir.join(diff_file_name(&stem)), |w| {
             write_unified_diff(w, &old, &new, text, cleaned)
         })?;

@@ -15,12 +15,47 @@ use crate::clean::{Article, Cleaned};
 /// The file name of article `n` (1-based) of the page whose stem is `stem`:
 /// `page.txt` gives `page.1.txt`, `page.2.txt`, …
 pub fn article_file_name(stem: &str, n: usize) -> String {
-    format!("{stem}.{n}.txt")
+    // Built by hand: `format!` cost more than the rest of naming a file.
+    let mut name = String::with_capacity(stem.len() + 8);
+    name.push_str(stem);
+    name.push('.');
+    if n < 10 {
+        name.push(char::from(b'0' + n as u8));
+    } else {
+        name.push_str(&n.to_string());
+    }
+    name.push_str(".txt");
+    name
 }
 
 /// The file name of a page's diff: `page.txt` gives `page.diff`.
 pub fn diff_file_name(stem: &str) -> String {
-    format!("{stem}.diff")
+    [stem, ".diff"].concat()
+}
+
+/// A path as text, as `Path::display` shows it: without its formatting
+/// machinery, which scans the path for invalid UTF-8 chunk by chunk, for
+/// the paths that are UTF-8 (nearly all).
+pub fn path_text(path: &Path) -> String {
+    match path.to_str() {
+        Some(s) => s.to_owned(),
+        None => path.display().to_string(),
+    }
+}
+
+/// [`path_text`] of `dir.join(name)`, without building the joined path.
+pub fn joined_text(dir: &Path, name: &str) -> String {
+    match dir.to_str() {
+        Some("") => name.to_owned(),
+        Some(d) if !d.ends_with(std::path::is_separator) && !name.is_empty() => {
+            let mut s = String::with_capacity(d.len() + 1 + name.len());
+            s.push_str(d);
+            s.push(std::path::MAIN_SEPARATOR);
+            s.push_str(name);
+            s
+        }
+        _ => path_text(&dir.join(name)),
+    }
 }
 
 /// The separator line `husk clean -` writes between articles on stdout: a
@@ -141,6 +176,32 @@ fn temp_path(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_and_path_texts_are_what_format_and_display_give() {
+        for (stem, n) in [("page", 1), ("a.b", 9), ("x", 10), ("", 123)] {
+            assert_eq!(article_file_name(stem, n), format!("{stem}.{n}.txt"));
+        }
+        assert_eq!(diff_file_name("page"), "page.diff");
+        for dir in ["", "a", "a/b", "/abs/dir", "a/", "/"] {
+            for name in ["page.1.txt", ""] {
+                let joined = Path::new(dir).join(name);
+                assert_eq!(
+                    joined_text(Path::new(dir), name),
+                    joined.display().to_string(),
+                    "{dir:?} {name:?}"
+                );
+                assert_eq!(path_text(&joined), joined.display().to_string());
+            }
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let odd = Path::new(std::ffi::OsStr::from_bytes(b"d\xffir"));
+            assert_eq!(joined_text(odd, "p"), odd.join("p").display().to_string());
+            assert_eq!(path_text(odd), odd.display().to_string());
+        }
+    }
     use crate::clean::clean;
     use crate::rules::RuleSet;
 
