@@ -5,12 +5,12 @@
 # timing is over, since re-creating a tree right after `rm -rf` is slower on
 # ext4 and would bias whichever command runs later.
 #
-#   PAGES=100000 ROUNDS=3 JOBS=2 PROSE=../shared/devset/expected bench/run.sh
+#   PAGES=100000 ROUNDS=5 JOBS=2 PROSE=../shared/devset/expected bench/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PAGES=${PAGES:-100000}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 JOBS=${JOBS:-$(nproc)}
 SEED=${SEED:-42}
 PROSE=${PROSE:-../shared/devset/expected}
@@ -37,11 +37,17 @@ timed() { # NAME COMMAND...
     echo "bench: $name failed:" >&2; cat "$runs/stderr" >&2; exit 1; }
   echo "$name $(cat "$runs/t")" >> "$times"
 }
+# CPU time the hypervisor gave to other guests while this VM wanted it
+# ("steal", in clock ticks): a noisy neighbour shows here, not in the table.
+steal() { awk '/^cpu /{print $9 + 0}' /proc/stat 2>/dev/null || echo 0; }
+steal_before=$(steal)
 for r in $(seq 1 "$ROUNDS"); do
   timed floor target/release/examples/copy_floor "$corpus" "$runs/floor-$r" --jobs "$JOBS"
   timed clean target/release/husk clean "$corpus" -o "$runs/clean-$r" -q -j "$JOBS"
   timed diff target/release/husk clean "$corpus" -o "$runs/diff-$r" -q -j "$JOBS" --diff
 done
+
+steal_after=$(steal)
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 floor=$(awk '$1=="floor"{print $2}' "$times" | median)
@@ -57,6 +63,8 @@ for name in floor clean diff; do
   awk -v l="$label" -v s="$secs" -v r="$rss" -v b="$bytes" -v f="$files" -v fl="$floor" -v u="$usr" -v y="$sys" 'BEGIN {
     printf "| %-22s | %8.2f | %8.1f | %9.0f | %12.1f | %8.2f | %8.2f | %8.2f |\n", l, s, b/1e6/s, f/s, r/1024, s/fl, u, y }'
 done
+printf '\nCPU time stolen by the hypervisor during the timing: %.1f s\n' \
+  "$(echo "($steal_after - $steal_before) / $(getconf CLK_TCK)" | bc -l)"
 # Freed inodes stay "recently deleted" for minutes and slow down creating
 # files on ext4: a run started right after this one finds a slower floor.
 echo
