@@ -25,8 +25,8 @@ use crate::clean::{Cleaned, clean_at};
 use crate::decode::{DecodeError, decode, decode_owned};
 use crate::output::shards::{Record, ShardWriter};
 use crate::output::{
-    article_file_name, diff_file_name, joined_text, path_text, write_atomic, write_atomic_with,
-    write_unified_diff,
+    article_file_name, diff_file_name, joined_text, path_text, write_atomic, write_atomic_blocks,
+    write_atomic_with, write_unified_diff,
 };
 use crate::report::PageView;
 use crate::rules::RuleSet;
@@ -775,7 +775,7 @@ fn write_outputs(
             &joined_text(rel_dir, &[&stem, ".articles.txt"].concat()),
         ]
         .concat();
-        write_atomic_with(&dir.join(diff_file_name(&stem)), |w| {
+        write_atomic_blocks(&dir.join(diff_file_name(&stem)), |w| {
             write_unified_diff(w, &old, &new, text, cleaned)
         })?;
     }

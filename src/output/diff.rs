@@ -40,7 +40,9 @@ pub fn write_unified_diff(
     let runs = equal_runs(&old, &new, &pairs);
     let mut out = Out {
         w,
-        buf: Vec::with_capacity(OUT_BLOCK + 4096),
+        // About the page's size (each line with its tag, the articles'
+        // lines, the headers), up to a block.
+        buf: Vec::with_capacity((page.len() + page.len() / 4 + 256).min(OUT_BLOCK + 4096)),
     };
     // Change `c` lies between `runs[c]` and `runs[c + 1]`.
     let changes = runs.len() - 1;

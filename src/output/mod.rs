@@ -120,6 +120,15 @@ pub fn write_atomic_with(
     })
 }
 
+/// Like [`write_atomic_with`], for a `fill` that gathers its own blocks
+/// (as the diff writer does): no second buffer copies them again.
+pub fn write_atomic_blocks(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    with_temp_file(path, |f| fill(f))
+}
+
 fn with_temp_file(
     path: &Path,
     fill: impl FnOnce(&mut fs::File) -> io::Result<()>,
