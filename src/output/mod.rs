@@ -185,6 +185,8 @@ fn temp_path(path: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::clean::clean;
+    use crate::rules::RuleSet;
 
     #[test]
     fn names_and_path_texts_are_what_format_and_display_give() {
@@ -211,8 +213,6 @@ mod tests {
             assert_eq!(path_text(odd), odd.display().to_string());
         }
     }
-    use crate::clean::clean;
-    use crate::rules::RuleSet;
 
     fn article<'a>(title: &'a str, paras: &[&'a str]) -> Article<'a> {
         Article {
