@@ -17,7 +17,8 @@ use std::ffi::OsString;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, TryLockError};
 
 use encoding_rs::Encoding;
 
@@ -200,26 +201,20 @@ pub fn run(
         failed: None,
     });
     // Every worker takes the next inputs from the walk as it frees up (the
-    // walk runs under the feed's lock while the others clean) and records
-    // each result itself, with any that were waiting for it: no thread is
-    // woken per input, and none waits for a slow page unless it is a
-    // window of inputs ahead of it.
+    // walk runs under the feed's lock while the others clean), leaves each
+    // result in the inbox and records what is there unless another worker
+    // is recording: no thread is woken per input, none waits for another's
+    // recording, and none waits for a slow page unless it is a window of
+    // inputs ahead of it.
+    let inbox = Mutex::new(Vec::new());
     pool.broadcast(|_| {
         let mut run = Run::default();
+        let mut batch = Vec::new();
         while let Some((seq, input)) = run.next(&feed) {
             let done = process(&input, &job);
-            let mut r = recorder.lock().unwrap_or_else(|e| e.into_inner());
-            match r.record(seq, done) {
-                Ok(next) => {
-                    drop(r);
-                    feed.recorded(next);
-                }
-                Err(e) => {
-                    r.failed.get_or_insert(e);
-                    // No worker may stay waiting for room.
-                    feed.stop();
-                    break;
-                }
+            lock(&inbox).push((seq, done));
+            if !record_inbox(&inbox, &mut batch, &recorder, &feed) {
+                break;
             }
         }
     });
@@ -239,28 +234,31 @@ pub fn run(
 /// most `window` ahead of the last one recorded.
 struct Feed<I> {
     state: Mutex<FeedState<I>>,
-    room: std::sync::Condvar,
+    room: Condvar,
     window: usize,
+    /// How many inputs are recorded: kept out of the lock, which a worker
+    /// holds while it walks (taking a run of inputs) and which every
+    /// recording used to queue for.
+    recorded: AtomicUsize,
+    /// Workers waiting for room: only then does a recording take the lock.
+    waiting: AtomicUsize,
+    stopped: AtomicBool,
 }
 
 struct FeedState<I> {
     inputs: I,
     taken: usize,
-    recorded: usize,
-    stopped: bool,
 }
 
 impl<I: Iterator<Item = Input>> Feed<I> {
     fn new(inputs: I, window: usize) -> Self {
         Feed {
-            state: Mutex::new(FeedState {
-                inputs,
-                taken: 0,
-                recorded: 0,
-                stopped: false,
-            }),
-            room: std::sync::Condvar::new(),
+            state: Mutex::new(FeedState { inputs, taken: 0 }),
+            room: Condvar::new(),
             window,
+            recorded: AtomicUsize::new(0),
+            waiting: AtomicUsize::new(0),
+            stopped: AtomicBool::new(false),
         }
     }
 
@@ -273,20 +271,28 @@ impl<I: Iterator<Item = Input>> Feed<I> {
         one.pop_front()
     }
 
+    /// Whether `taken` inputs fill the window.
+    fn full(&self, taken: usize) -> bool {
+        taken >= self.recorded.load(Ordering::SeqCst) + self.window
+    }
+
     /// Appends up to `n` next inputs to `run`, in order, with their
     /// positions, as far as the window has room; waits while it has none.
     /// Appends none at the end of the inputs, or once the run stopped.
     fn take_run(&self, n: usize, run: &mut VecDeque<(usize, Input)>) {
-        let state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let mut state = self
-            .room
-            .wait_while(state, |s| !s.stopped && s.taken >= s.recorded + self.window)
-            .unwrap_or_else(|e| e.into_inner());
-        if state.stopped {
-            return;
+        let mut state = lock(&self.state);
+        if self.full(state.taken) {
+            // Counted before the condition is checked again (under the
+            // lock): a recording either makes room before that check, or
+            // sees the count and wakes this worker.
+            self.waiting.fetch_add(1, Ordering::SeqCst);
+            state = (self.room)
+                .wait_while(state, |s| !self.is_stopped() && self.full(s.taken))
+                .unwrap_or_else(|e| e.into_inner());
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
         }
         for _ in 0..n {
-            if state.taken >= state.recorded + self.window {
+            if self.is_stopped() || self.full(state.taken) {
                 break;
             }
             let Some(input) = state.inputs.next() else {
@@ -297,21 +303,70 @@ impl<I: Iterator<Item = Input>> Feed<I> {
         }
     }
 
-    /// The first `n` inputs are recorded: their room is free again. Only a
-    /// full window has workers waiting to be woken.
+    /// The first `n` inputs are recorded: their room is free again. The
+    /// lock is taken only to wake workers waiting for room.
     fn recorded(&self, n: usize) {
-        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
-        let was_full = state.taken >= state.recorded + self.window;
-        state.recorded = state.recorded.max(n);
-        drop(state);
-        if was_full {
+        self.recorded.fetch_max(n, Ordering::SeqCst);
+        if self.waiting.load(Ordering::SeqCst) > 0 {
+            // A waiter holds the lock until it sleeps on `room`.
+            drop(lock(&self.state));
             self.room.notify_all();
         }
     }
 
     fn stop(&self) {
-        self.state.lock().unwrap_or_else(|e| e.into_inner()).stopped = true;
+        self.stopped.store(true, Ordering::SeqCst);
+        drop(lock(&self.state));
         self.room.notify_all();
+    }
+
+    fn is_stopped(&self) -> bool {
+        self.stopped.load(Ordering::SeqCst)
+    }
+}
+
+/// Locks `m`, taking over a lock poisoned by a panic (the cleaner does not
+/// panic on bad input; a panic elsewhere already fails the run).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Records the results left in `inbox`, in input order, unless another
+/// worker is recording, which then records them too. `batch` is the
+/// worker's own buffer, swapped with the inbox. False once a write failed:
+/// the run stops.
+///
+/// No result is left behind: a worker that finds the recorder busy left
+/// its result before, and the recording worker looks at the inbox again
+/// after letting the recorder go.
+fn record_inbox<I: Iterator<Item = Input>>(
+    inbox: &Mutex<Vec<(usize, Done)>>,
+    batch: &mut Vec<(usize, Done)>,
+    recorder: &Mutex<Recorder<'_>>,
+    feed: &Feed<I>,
+) -> bool {
+    loop {
+        let mut r = match recorder.try_lock() {
+            Ok(r) => r,
+            Err(TryLockError::Poisoned(e)) => e.into_inner(),
+            Err(TryLockError::WouldBlock) => return true,
+        };
+        std::mem::swap(&mut *lock(inbox), batch);
+        for (seq, done) in batch.drain(..) {
+            if let Err(e) = r.record(seq, done) {
+                r.failed.get_or_insert(e);
+                drop(r);
+                // No worker may stay waiting for room.
+                feed.stop();
+                return false;
+            }
+        }
+        let next = r.next;
+        drop(r);
+        feed.recorded(next);
+        if lock(inbox).is_empty() {
+            return true;
+        }
     }
 }
 
@@ -333,6 +388,10 @@ impl Run {
     /// The worker's next input and its position, from a new run taken
     /// from `feed` when this one is done (see [`Feed::take_run`]).
     fn next<I: Iterator<Item = Input>>(&mut self, feed: &Feed<I>) -> Option<(usize, Input)> {
+        if feed.is_stopped() {
+            // A write failed: the rest of the run is not cleaned.
+            return None;
+        }
         if self.inputs.is_empty() {
             self.size = (self.size * 2).clamp(1, Self::MAX);
             feed.take_run(self.size, &mut self.inputs);
@@ -870,6 +929,70 @@ mod tests {
                 "stated {stated}"
             );
         }
+    }
+
+    #[test]
+    fn results_left_by_many_workers_are_all_recorded_in_order() {
+        // A window as wide as the inputs: a result left behind shows as a
+        // missing record rather than as workers waiting for room forever.
+        record_from_many_workers(2000, 2000);
+        // A narrow one: workers wait for room and are woken.
+        record_from_many_workers(2000, 16);
+    }
+
+    fn record_from_many_workers(n: usize, window: usize) {
+        let out = tempfile::tempdir().unwrap();
+        let feed = Feed::new(inputs(n), window);
+        let order = Mutex::new(Vec::new());
+        let mut on_done = |p: Progress<'_>| lock(&order).push(p.entry.path.clone());
+        let recorder = Mutex::new(Recorder {
+            early: BTreeMap::new(),
+            next: 0,
+            manifest: manifest::Writer::create(out.path()).unwrap(),
+            shards: None,
+            summary: Summary::default(),
+            on_done: &mut on_done,
+            failed: None,
+        });
+        let inbox = Mutex::new(Vec::new());
+        std::thread::scope(|s| {
+            let workers: Vec<_> = (0..4)
+                .map(|_| {
+                    s.spawn(|| {
+                        let (mut run, mut batch) = (Run::default(), Vec::new());
+                        while let Some((seq, input)) = run.next(&feed) {
+                            // Uneven work, so that results arrive out of order
+                            // and workers find the recorder busy.
+                            if seq % 7 == 0 {
+                                std::thread::yield_now();
+                            }
+                            let done = Done {
+                                entry: Entry::new(path_text(&input.path), Status::SkippedEmpty),
+                                payload: Vec::new(),
+                                reused: false,
+                                view: None,
+                            };
+                            lock(&inbox).push((seq, done));
+                            assert!(record_inbox(&inbox, &mut batch, &recorder, &feed));
+                        }
+                    })
+                })
+                .collect();
+            // A result left behind keeps the window full: the workers would
+            // wait for room for ever. Stopping the feed releases them.
+            let start = std::time::Instant::now();
+            while !workers.iter().all(|w| w.is_finished()) {
+                if start.elapsed() > Duration::from_secs(20) {
+                    feed.stop();
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+        });
+        let r = recorder.into_inner().unwrap();
+        assert_eq!(r.next, n, "every result was recorded (window {window})");
+        assert!(r.early.is_empty() && lock(&inbox).is_empty());
+        let want: Vec<String> = (0..n).map(|i| format!("p{i}.txt")).collect();
+        assert_eq!(*lock(&order), want, "in input order, each once");
     }
 
     #[test]
