@@ -10,21 +10,21 @@
 //! is the same whatever the number of threads.
 
 pub mod manifest;
+mod order;
 pub mod walk;
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::OsString;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, MutexGuard, TryLockError};
+use std::sync::Mutex;
 
 use encoding_rs::Encoding;
 
 use crate::clean::{Cleaned, clean_at};
 use crate::decode::{DecodeError, decode, decode_owned};
-use crate::output::shards::{Record, ShardWriter};
+use crate::output::shards::ShardWriter;
 use crate::output::{
     article_file_name, diff_file_name, joined_text, path_text, write_atomic, write_atomic_blocks,
     write_atomic_with, write_unified_diff,
@@ -32,6 +32,7 @@ use crate::output::{
 use crate::report::PageView;
 use crate::rules::RuleSet;
 pub use manifest::{ArticleEntry, Entry, Status};
+use order::{Feed, Records, Run};
 pub use walk::{Input, InputError, Walk, WalkOptions, gather};
 
 /// How articles are written.
@@ -190,302 +191,26 @@ pub fn run(
     // Wide enough to clean on through one slow page (a 30 MB page takes a
     // fraction of a second, in which a thread cleans hundreds of small ones).
     let feed = Feed::new(inputs, threads * 1024);
-    let recorder = Mutex::new(Recorder {
-        early: BTreeMap::new(),
-        next: 0,
-        manifest: manifest::Writer::create(&opts.out)?,
-        shards: (opts.format == Format::Jsonl)
-            .then(|| ShardWriter::new(&opts.out, opts.shard_bytes)),
-        summary: Summary::default(),
+    let records = Records::new(
+        manifest::Writer::create(&opts.out)?,
+        (opts.format == Format::Jsonl).then(|| ShardWriter::new(&opts.out, opts.shard_bytes)),
         on_done,
-        failed: None,
-    });
+    );
     // Every worker takes the next inputs from the walk as it frees up (the
     // walk runs under the feed's lock while the others clean), leaves each
     // result in the inbox and records what is there unless another worker
     // is recording: no thread is woken per input, none waits for another's
     // recording, and none waits for a slow page unless it is a window of
     // inputs ahead of it.
-    let inbox = Mutex::new(Vec::new());
     pool.broadcast(|_| {
-        let mut run = Run::default();
-        let mut batch = Vec::new();
+        let (mut run, mut batch) = (Run::default(), Vec::new());
         while let Some((seq, input)) = run.next(&feed) {
-            let done = process(&input, &job);
-            lock(&inbox).push((seq, done));
-            if !record_inbox(&inbox, &mut batch, &recorder, &feed) {
+            if !records.leave(seq, process(&input, &job), &mut batch, &feed) {
                 break;
             }
         }
     });
-    let r = recorder.into_inner().unwrap_or_else(|e| e.into_inner());
-    if let Some(e) = r.failed {
-        return Err(e);
-    }
-    debug_assert!(r.early.is_empty(), "every input was recorded");
-    if let Some(writer) = r.shards {
-        writer.finish()?;
-    }
-    r.manifest.finish()?;
-    Ok(r.summary)
-}
-
-/// The inputs, handed to workers one at a time with their position, at
-/// most `window` ahead of the last one recorded.
-struct Feed<I> {
-    state: Mutex<FeedState<I>>,
-    room: Condvar,
-    window: usize,
-    /// How many inputs are recorded: kept out of the lock, which a worker
-    /// holds while it walks (taking a run of inputs) and which every
-    /// recording used to queue for.
-    recorded: AtomicUsize,
-    /// Workers waiting for room: only then does a recording take the lock.
-    waiting: AtomicUsize,
-    stopped: AtomicBool,
-}
-
-struct FeedState<I> {
-    inputs: I,
-    taken: usize,
-}
-
-impl<I: Iterator<Item = Input>> Feed<I> {
-    fn new(inputs: I, window: usize) -> Self {
-        Feed {
-            state: Mutex::new(FeedState { inputs, taken: 0 }),
-            room: Condvar::new(),
-            window,
-            recorded: AtomicUsize::new(0),
-            waiting: AtomicUsize::new(0),
-            stopped: AtomicBool::new(false),
-        }
-    }
-
-    /// The next input and its position; waits while the window is full.
-    /// None at the end of the inputs, or once the run stopped.
-    #[cfg(test)]
-    fn take(&self) -> Option<(usize, Input)> {
-        let mut one = VecDeque::new();
-        self.take_run(1, &mut one);
-        one.pop_front()
-    }
-
-    /// Whether `taken` inputs fill the window.
-    fn full(&self, taken: usize) -> bool {
-        taken >= self.recorded.load(Ordering::SeqCst) + self.window
-    }
-
-    /// Appends up to `n` next inputs to `run`, in order, with their
-    /// positions, as far as the window has room; waits while it has none.
-    /// Appends none at the end of the inputs, or once the run stopped.
-    fn take_run(&self, n: usize, run: &mut VecDeque<(usize, Input)>) {
-        let mut state = lock(&self.state);
-        if self.full(state.taken) {
-            // Counted before the condition is checked again (under the
-            // lock): a recording either makes room before that check, or
-            // sees the count and wakes this worker.
-            self.waiting.fetch_add(1, Ordering::SeqCst);
-            state = (self.room)
-                .wait_while(state, |s| !self.is_stopped() && self.full(s.taken))
-                .unwrap_or_else(|e| e.into_inner());
-            self.waiting.fetch_sub(1, Ordering::SeqCst);
-        }
-        for _ in 0..n {
-            if self.is_stopped() || self.full(state.taken) {
-                break;
-            }
-            let Some(input) = state.inputs.next() else {
-                break;
-            };
-            run.push_back((state.taken, input));
-            state.taken += 1;
-        }
-    }
-
-    /// The first `n` inputs are recorded: their room is free again. The
-    /// lock is taken only to wake workers waiting for room.
-    fn recorded(&self, n: usize) {
-        self.recorded.fetch_max(n, Ordering::SeqCst);
-        if self.waiting.load(Ordering::SeqCst) > 0 {
-            // A waiter holds the lock until it sleeps on `room`.
-            drop(lock(&self.state));
-            self.room.notify_all();
-        }
-    }
-
-    fn stop(&self) {
-        self.stopped.store(true, Ordering::SeqCst);
-        drop(lock(&self.state));
-        self.room.notify_all();
-    }
-
-    fn is_stopped(&self) -> bool {
-        self.stopped.load(Ordering::SeqCst)
-    }
-}
-
-/// Locks `m`, taking over a lock poisoned by a panic (the cleaner does not
-/// panic on bad input; a panic elsewhere already fails the run).
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Records the results left in `inbox`, in input order, unless another
-/// worker is recording, which then records them too. `batch` is the
-/// worker's own buffer, swapped with the inbox. False once a write failed:
-/// the run stops.
-///
-/// No result is left behind: a worker that finds the recorder busy left
-/// its result before, and the recording worker looks at the inbox again
-/// after letting the recorder go.
-fn record_inbox<I: Iterator<Item = Input>>(
-    inbox: &Mutex<Vec<(usize, Done)>>,
-    batch: &mut Vec<(usize, Done)>,
-    recorder: &Mutex<Recorder<'_>>,
-    feed: &Feed<I>,
-) -> bool {
-    loop {
-        let mut r = match recorder.try_lock() {
-            Ok(r) => r,
-            Err(TryLockError::Poisoned(e)) => e.into_inner(),
-            Err(TryLockError::WouldBlock) => return true,
-        };
-        std::mem::swap(&mut *lock(inbox), batch);
-        for (seq, done) in batch.drain(..) {
-            if let Err(e) = r.record(seq, done) {
-                r.failed.get_or_insert(e);
-                drop(r);
-                // No worker may stay waiting for room.
-                feed.stop();
-                return false;
-            }
-        }
-        let next = r.next;
-        drop(r);
-        feed.recorded(next);
-        if lock(inbox).is_empty() {
-            return true;
-        }
-    }
-}
-
-/// A worker's inputs: runs of consecutive ones taken from the feed, which
-/// keeps the workers in different folders. Workers that write files into
-/// one folder at once queue for its lock in the kernel (on a RAM-backed
-/// ext4, runs cut husk's kernel time by 13 %), whereas neighbours in a
-/// walk mostly share a folder. Runs grow from one input to [`Run::MAX`], so that a few
-/// inputs still spread over every worker.
-#[derive(Default)]
-struct Run {
-    inputs: VecDeque<(usize, Input)>,
-    size: usize,
-}
-
-impl Run {
-    const MAX: usize = 64;
-
-    /// The worker's next input and its position, from a new run taken
-    /// from `feed` when this one is done (see [`Feed::take_run`]).
-    fn next<I: Iterator<Item = Input>>(&mut self, feed: &Feed<I>) -> Option<(usize, Input)> {
-        if feed.is_stopped() {
-            // A write failed: the rest of the run is not cleaned.
-            return None;
-        }
-        if self.inputs.is_empty() {
-            self.size = (self.size * 2).clamp(1, Self::MAX);
-            feed.take_run(self.size, &mut self.inputs);
-        }
-        self.inputs.pop_front()
-    }
-}
-
-/// The writer's side of a run: results are recorded in input order, those
-/// that arrive before an earlier one wait here (at most the feed's window).
-struct Recorder<'a> {
-    early: BTreeMap<usize, Done>,
-    /// The position of the next input to record.
-    next: usize,
-    manifest: manifest::Writer,
-    shards: Option<ShardWriter>,
-    summary: Summary,
-    on_done: &'a mut (dyn FnMut(Progress<'_>) + Send),
-    /// The first write that failed; the run stops there.
-    failed: Option<io::Error>,
-}
-
-impl Recorder<'_> {
-    /// Takes input `seq`'s result and records every result now in order;
-    /// returns how many inputs are recorded.
-    fn record(&mut self, seq: usize, done: Done) -> io::Result<usize> {
-        if self.failed.is_some() {
-            return Err(io::Error::other("an earlier write failed"));
-        }
-        if seq != self.next {
-            self.early.insert(seq, done);
-            return Ok(self.next);
-        }
-        // The next in order (nearly always) is recorded without waiting
-        // in `early`.
-        let mut done = done;
-        loop {
-            record(
-                done,
-                &mut self.manifest,
-                self.shards.as_mut(),
-                &mut self.summary,
-                self.on_done,
-            )?;
-            self.next += 1;
-            if self.next.is_multiple_of(FLUSH_EVERY) {
-                self.manifest.flush()?;
-            }
-            match self.early.remove(&self.next) {
-                Some(d) => done = d,
-                None => return Ok(self.next),
-            }
-        }
-    }
-}
-
-/// The manifest is flushed after this many inputs, so that an interrupted
-/// run leaves little to redo with `--resume`.
-const FLUSH_EVERY: usize = 256;
-
-/// Records a cleaned input: shard records, manifest line, summary and the
-/// caller's progress.
-fn record(
-    mut d: Done,
-    manifest: &mut manifest::Writer,
-    shards: Option<&mut ShardWriter>,
-    summary: &mut Summary,
-    on_done: &mut (dyn FnMut(Progress<'_>) + Send),
-) -> io::Result<()> {
-    if let Some(writer) = shards {
-        for (k, p) in d.payload.iter().enumerate() {
-            let record = Record {
-                source: p.source.as_deref().unwrap_or(&d.entry.path),
-                article: k + 1,
-                title: &p.title,
-                text: &p.text,
-                dropped: &d.entry.dropped,
-            };
-            let file = writer.write(&record)?;
-            d.entry.articles.push(ArticleEntry {
-                file,
-                title: p.title.clone(),
-                source: p.source.clone(),
-            });
-        }
-    }
-    manifest.write(&d.entry)?;
-    summary.add(&d.entry, d.reused);
-    on_done(Progress {
-        entry: &d.entry,
-        reused: d.reused,
-        view: d.view,
-    });
-    Ok(())
+    records.finish()
 }
 
 /// Temporary files an interrupted run left behind (see [`write_atomic`]).
@@ -844,75 +569,6 @@ fn write_outputs(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
-
-    fn inputs(n: usize) -> impl Iterator<Item = Input> {
-        (0..n).map(|i| Input {
-            path: PathBuf::from(format!("p{i}.txt")),
-            stem: PathBuf::from(format!("p{i}")),
-            error: None,
-        })
-    }
-
-    #[test]
-    fn the_feed_stays_a_window_ahead_of_recording() {
-        let feed = Feed::new(inputs(10), 3);
-        for k in 0..3 {
-            assert_eq!(feed.take().map(|t| t.0), Some(k));
-        }
-        std::thread::scope(|s| {
-            // A slow first input holds the rest back: the window is full.
-            let waiting = s.spawn(|| feed.take().map(|t| t.0));
-            std::thread::sleep(Duration::from_millis(100));
-            assert!(!waiting.is_finished(), "a full window makes workers wait");
-            feed.recorded(1);
-            assert_eq!(waiting.join().unwrap(), Some(3));
-            // A stopped run (a failed write) releases waiting workers empty.
-            let waiting = s.spawn(|| feed.take().map(|t| t.0));
-            std::thread::sleep(Duration::from_millis(50));
-            feed.stop();
-            assert_eq!(waiting.join().unwrap(), None);
-        });
-    }
-
-    #[test]
-    fn results_are_recorded_in_input_order_whoever_finishes_first() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut seen = Vec::new();
-        let mut on_done = |p: Progress<'_>| seen.push(p.entry.path.clone());
-        let mut r = Recorder {
-            early: BTreeMap::new(),
-            next: 0,
-            manifest: manifest::Writer::create(dir.path()).unwrap(),
-            shards: None,
-            summary: Summary::default(),
-            on_done: &mut on_done,
-            failed: None,
-        };
-        let done = |i: usize| Done {
-            entry: Entry::new(format!("p{i}.txt"), Status::SkippedEmpty),
-            payload: Vec::new(),
-            reused: false,
-            view: None,
-        };
-        // Input 2 and 1 finish before input 0: nothing is recorded until 0.
-        assert_eq!(r.record(2, done(2)).unwrap(), 0);
-        assert_eq!(r.record(1, done(1)).unwrap(), 0);
-        assert_eq!(r.record(0, done(0)).unwrap(), 3);
-        assert_eq!(r.record(3, done(3)).unwrap(), 4);
-        assert!(r.early.is_empty());
-        assert_eq!(r.summary.seen, 4);
-        r.manifest.finish().unwrap();
-        assert_eq!(seen, ["p0.txt", "p1.txt", "p2.txt", "p3.txt"]);
-        let manifest = fs::read_to_string(dir.path().join("manifest.jsonl")).unwrap();
-        let order: Vec<usize> = (0..4)
-            .map(|i| manifest.find(&format!("\"p{i}.txt\"")).unwrap())
-            .collect();
-        assert!(
-            order.is_sorted(),
-            "manifest lines in input order: {order:?}"
-        );
-    }
 
     #[test]
     fn a_file_is_read_whole_whatever_size_its_metadata_gave() {
@@ -929,94 +585,5 @@ mod tests {
                 "stated {stated}"
             );
         }
-    }
-
-    #[test]
-    fn results_left_by_many_workers_are_all_recorded_in_order() {
-        // A window as wide as the inputs: a result left behind shows as a
-        // missing record rather than as workers waiting for room forever.
-        record_from_many_workers(2000, 2000);
-        // A narrow one: workers wait for room and are woken.
-        record_from_many_workers(2000, 16);
-    }
-
-    fn record_from_many_workers(n: usize, window: usize) {
-        let out = tempfile::tempdir().unwrap();
-        let feed = Feed::new(inputs(n), window);
-        let order = Mutex::new(Vec::new());
-        let mut on_done = |p: Progress<'_>| lock(&order).push(p.entry.path.clone());
-        let recorder = Mutex::new(Recorder {
-            early: BTreeMap::new(),
-            next: 0,
-            manifest: manifest::Writer::create(out.path()).unwrap(),
-            shards: None,
-            summary: Summary::default(),
-            on_done: &mut on_done,
-            failed: None,
-        });
-        let inbox = Mutex::new(Vec::new());
-        std::thread::scope(|s| {
-            let workers: Vec<_> = (0..4)
-                .map(|_| {
-                    s.spawn(|| {
-                        let (mut run, mut batch) = (Run::default(), Vec::new());
-                        while let Some((seq, input)) = run.next(&feed) {
-                            // Uneven work, so that results arrive out of order
-                            // and workers find the recorder busy.
-                            if seq % 7 == 0 {
-                                std::thread::yield_now();
-                            }
-                            let done = Done {
-                                entry: Entry::new(path_text(&input.path), Status::SkippedEmpty),
-                                payload: Vec::new(),
-                                reused: false,
-                                view: None,
-                            };
-                            lock(&inbox).push((seq, done));
-                            assert!(record_inbox(&inbox, &mut batch, &recorder, &feed));
-                        }
-                    })
-                })
-                .collect();
-            // A result left behind keeps the window full: the workers would
-            // wait for room for ever. Stopping the feed releases them.
-            let start = std::time::Instant::now();
-            while !workers.iter().all(|w| w.is_finished()) {
-                if start.elapsed() > Duration::from_secs(20) {
-                    feed.stop();
-                }
-                std::thread::sleep(Duration::from_millis(2));
-            }
-        });
-        let r = recorder.into_inner().unwrap();
-        assert_eq!(r.next, n, "every result was recorded (window {window})");
-        assert!(r.early.is_empty() && lock(&inbox).is_empty());
-        let want: Vec<String> = (0..n).map(|i| format!("p{i}.txt")).collect();
-        assert_eq!(*lock(&order), want, "in input order, each once");
-    }
-
-    #[test]
-    fn runs_grow_and_stop_at_the_window() {
-        let feed = Feed::new(inputs(200), 100);
-        let mut run = Run::default();
-        let firsts: Vec<usize> = std::iter::from_fn(|| run.next(&feed).map(|t| t.0))
-            .take(8)
-            .collect();
-        assert_eq!(firsts, (0..8).collect::<Vec<_>>());
-        // Runs of 1, 2, 4 and 8 were taken: 7 of the 8 are out of the feed,
-        // and the run holds the last 7.
-        assert_eq!(run.inputs.len(), 7);
-        // A run never takes past the window: 15 taken, none recorded.
-        let mut big = VecDeque::new();
-        feed.take_run(1000, &mut big);
-        assert_eq!(big.front().map(|t| t.0), Some(15));
-        assert_eq!(big.len(), 100 - 15);
-    }
-
-    #[test]
-    fn the_feed_ends_with_its_inputs() {
-        let feed = Feed::new(inputs(2), 8);
-        let taken: Vec<usize> = std::iter::from_fn(|| feed.take().map(|t| t.0)).collect();
-        assert_eq!(taken, [0, 1]);
     }
 }
