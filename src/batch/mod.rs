@@ -9,6 +9,7 @@
 //! one slow input), and every output — article files, shards, manifest —
 //! is the same whatever the number of threads.
 
+mod ahead;
 pub mod manifest;
 mod order;
 pub mod walk;
@@ -31,6 +32,7 @@ use crate::output::{
 };
 use crate::report::PageView;
 use crate::rules::RuleSet;
+use ahead::Ahead;
 pub use manifest::{ArticleEntry, Entry, Status};
 use order::{Feed, Records, Run};
 pub use walk::{Input, InputError, Walk, WalkOptions, gather};
@@ -204,8 +206,9 @@ pub fn run(
     // inputs ahead of it.
     pool.broadcast(|_| {
         let (mut run, mut batch) = (Run::default(), Vec::new());
-        while let Some((seq, input)) = run.next(&feed) {
-            if !records.leave(seq, process(&input, &job), &mut batch, &feed) {
+        let mut ahead = Ahead::new(previous.is_empty());
+        while let Some((seq, input, file)) = ahead.next(|| run.next(&feed)) {
+            if !records.leave(seq, process(&input, file, &job), &mut batch, &feed) {
                 break;
             }
         }
@@ -268,12 +271,13 @@ impl Job<'_> {
     }
 }
 
-/// Reads, decodes, cleans and writes one input. Never panics on bad input.
-fn process(input: &Input, job: &Job<'_>) -> Done {
+/// Reads, decodes, cleans and writes one input (from `file` when it was
+/// opened ahead). Never panics on bad input.
+fn process(input: &Input, file: Option<fs::File>, job: &Job<'_>) -> Done {
     let mut entry = Entry::new(path_text(&input.path), Status::Failed);
     let mut payload = Vec::new();
     let mut view = None;
-    let outcome = examine(input, job, &mut entry, &mut payload, &mut view);
+    let outcome = examine(input, file, job, &mut entry, &mut payload, &mut view);
     let reused = matches!(outcome, Ok(true));
     if let Err((status, error)) = outcome {
         entry.status = status;
@@ -293,6 +297,7 @@ fn process(input: &Input, job: &Job<'_>) -> Done {
 /// `Ok(true)` when a previous run's entry was reused; `Err` for a skip or failure.
 fn examine(
     input: &Input,
+    opened: Option<fs::File>,
     job: &Job<'_>,
     entry: &mut Entry,
     payload: &mut Vec<Payload>,
@@ -312,9 +317,12 @@ fn examine(
         io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes).map_err(read_error)?;
         return clean_bytes(input, job, entry, payload, view, bytes);
     }
-    // Opened once: its size and time come from the open file, and the
-    // read fills a buffer of that size.
-    let mut file = fs::File::open(&input.path).map_err(read_error)?;
+    // Opened once (maybe ahead): its size and time come from the open
+    // file, and the read fills a buffer of that size.
+    let mut file = match opened {
+        Some(file) => file,
+        None => fs::File::open(&input.path).map_err(read_error)?,
+    };
     let meta = file.metadata().map_err(read_error)?;
     entry.bytes_in = meta.len();
     entry.mtime_ns = manifest::mtime_ns(&meta);
