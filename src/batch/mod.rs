@@ -2,12 +2,13 @@
 //! parallel, writing each page's articles (and diff), and recording every
 //! input in the [`manifest`].
 //!
-//! Every worker takes the next inputs (a short run of them) as it frees up
-//! and records the results in input order: its own, and any that were
-//! waiting for it. Workers stay at most a fixed window of inputs ahead of
-//! the recording, so memory stays bounded whatever the number of files (or
-//! one slow input), and every output — article files, shards, manifest —
-//! is the same whatever the number of threads.
+//! Every worker takes the next inputs (a short run of them) as it frees up,
+//! opens the next few ahead so that their reads overlap its cleaning
+//! (`ahead`), and leaves each result to be recorded in input order
+//! (`order`). Workers stay at most a fixed window of inputs ahead of the
+//! recording, so memory stays bounded whatever the number of files (or one
+//! slow input), and every output — article files, shards, manifest — is
+//! the same whatever the number of threads.
 
 mod ahead;
 pub mod manifest;
