@@ -33,13 +33,19 @@ impl Ahead {
 
     /// The next input, its position and its opened file, after topping the
     /// queue up from `next` (the worker's run of inputs) to [`AHEAD`] more.
+    /// `next(wait)` may wait for inputs only when `wait` is set: when the
+    /// queue is empty. A worker holding inputs it has yet to clean must
+    /// not wait for room in the feed, which its first input may be what
+    /// the recording waits for.
     pub(super) fn next(
         &mut self,
-        mut next: impl FnMut() -> Option<(usize, Input)>,
+        mut next: impl FnMut(bool) -> Option<(usize, Input)>,
     ) -> Option<(usize, Input, Option<File>)> {
         let ahead = if self.on { AHEAD } else { 0 };
         while self.queue.len() <= ahead {
-            let Some((seq, input)) = next() else { break };
+            let Some((seq, input)) = next(self.queue.is_empty()) else {
+                break;
+            };
             let file = if self.on { open_ahead(&input) } else { None };
             self.queue.push_back((seq, input, file));
         }
@@ -97,7 +103,7 @@ mod tests {
         let mut taken = 0;
         for i in 0..10 {
             let (seq, _, file) = ahead
-                .next(|| {
+                .next(|_| {
                     let next = inputs.pop_front();
                     taken += usize::from(next.is_some());
                     next
@@ -116,7 +122,38 @@ mod tests {
                 }
             }
         }
-        assert!(ahead.next(|| inputs.pop_front()).is_none());
+        assert!(ahead.next(|_| inputs.pop_front()).is_none());
+    }
+
+    #[test]
+    fn a_full_window_never_holds_up_the_inputs_already_taken() {
+        use crate::batch::order::{Feed, Run};
+        use std::time::{Duration, Instant};
+        // A window of 3 and no recording: the worker takes 0, 1 and 2, and
+        // must hand them out rather than wait for room with them in hand
+        // (the recording waits for the first of them).
+        let feed = Feed::new(
+            (0..10).map(|i| input(PathBuf::from(format!("none/p{i}.txt")))),
+            3,
+        );
+        let got = std::thread::scope(|s| {
+            let worker = s.spawn(|| {
+                let (mut run, mut ahead) = (Run::default(), Ahead::new(true));
+                (0..3)
+                    .map(|_| ahead.next(|wait| run.next(&feed, wait)).map(|t| t.0))
+                    .collect::<Vec<_>>()
+            });
+            let start = Instant::now();
+            while !worker.is_finished() && start.elapsed() < Duration::from_secs(10) {
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            let stuck = !worker.is_finished();
+            // A worker stuck waiting for room is released empty.
+            feed.stop();
+            (stuck, worker.join().unwrap())
+        });
+        assert!(!got.0, "the worker waited for room with inputs in hand");
+        assert_eq!(got.1, [Some(0), Some(1), Some(2)]);
     }
 
     #[test]
@@ -126,7 +163,7 @@ mod tests {
         std::fs::write(&path, "page").unwrap();
         let mut inputs = VecDeque::from([(0, input(path.clone())), (1, input(path))]);
         let mut ahead = Ahead::new(false);
-        let (seq, _, file) = ahead.next(|| inputs.pop_front()).unwrap();
+        let (seq, _, file) = ahead.next(|_| inputs.pop_front()).unwrap();
         assert_eq!(seq, 0);
         assert!(file.is_none());
         assert_eq!(inputs.len(), 1, "nothing taken ahead");

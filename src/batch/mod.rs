@@ -208,7 +208,7 @@ pub fn run(
     pool.broadcast(|_| {
         let (mut run, mut batch) = (Run::default(), Vec::new());
         let mut ahead = Ahead::new(previous.is_empty());
-        while let Some((seq, input, file)) = ahead.next(|| run.next(&feed)) {
+        while let Some((seq, input, file)) = ahead.next(|wait| run.next(&feed, wait)) {
             if !records.leave(seq, process(&input, file, &job), &mut batch, &feed) {
                 break;
             }

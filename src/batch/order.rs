@@ -53,7 +53,7 @@ impl<I: Iterator<Item = Input>> Feed<I> {
     #[cfg(test)]
     fn take(&self) -> Option<(usize, Input)> {
         let mut one = VecDeque::new();
-        self.take_run(1, &mut one);
+        self.take_run(1, &mut one, true);
         one.pop_front()
     }
 
@@ -63,11 +63,15 @@ impl<I: Iterator<Item = Input>> Feed<I> {
     }
 
     /// Appends up to `n` next inputs to `run`, in order, with their
-    /// positions, as far as the window has room; waits while it has none.
-    /// Appends none at the end of the inputs, or once the run stopped.
-    fn take_run(&self, n: usize, run: &mut VecDeque<(usize, Input)>) {
+    /// positions, as far as the window has room; while it has none, waits
+    /// if `wait`, else appends none. Appends none at the end of the inputs,
+    /// or once the run stopped.
+    ///
+    /// Only a worker that holds no input it has yet to clean may wait: the
+    /// input the recording waits for may be one of them.
+    fn take_run(&self, n: usize, run: &mut VecDeque<(usize, Input)>, wait: bool) {
         let mut state = lock(&self.state);
-        if self.full(state.taken) {
+        if wait && self.full(state.taken) {
             // Counted before the condition is checked again (under the
             // lock): a recording either makes room before that check, or
             // sees the count and wakes this worker.
@@ -100,7 +104,7 @@ impl<I: Iterator<Item = Input>> Feed<I> {
         }
     }
 
-    fn stop(&self) {
+    pub(super) fn stop(&self) {
         self.stopped.store(true, Ordering::SeqCst);
         drop(lock(&self.state));
         self.room.notify_all();
@@ -223,10 +227,12 @@ impl Run {
     const MAX: usize = 64;
 
     /// The worker's next input and its position, from a new run taken
-    /// from `feed` when this one is done (see [`Feed::take_run`]).
+    /// from `feed` when this one is done (see [`Feed::take_run`], which
+    /// waits for room only if `wait`).
     pub(super) fn next<I: Iterator<Item = Input>>(
         &mut self,
         feed: &Feed<I>,
+        wait: bool,
     ) -> Option<(usize, Input)> {
         if feed.is_stopped() {
             // A write failed: the rest of the run is not cleaned.
@@ -234,7 +240,7 @@ impl Run {
         }
         if self.inputs.is_empty() {
             self.size = (self.size * 2).clamp(1, Self::MAX);
-            feed.take_run(self.size, &mut self.inputs);
+            feed.take_run(self.size, &mut self.inputs, wait);
         }
         self.inputs.pop_front()
     }
@@ -429,7 +435,7 @@ mod tests {
                 .map(|_| {
                     s.spawn(|| {
                         let (mut run, mut batch) = (Run::default(), Vec::new());
-                        while let Some((seq, input)) = run.next(&feed) {
+                        while let Some((seq, input)) = run.next(&feed, true) {
                             // Uneven work, so that results arrive out of order
                             // and workers find the recorder busy.
                             if seq % 7 == 0 {
@@ -470,7 +476,7 @@ mod tests {
     fn runs_grow_and_stop_at_the_window() {
         let feed = Feed::new(inputs(200), 100);
         let mut run = Run::default();
-        let firsts: Vec<usize> = std::iter::from_fn(|| run.next(&feed).map(|t| t.0))
+        let firsts: Vec<usize> = std::iter::from_fn(|| run.next(&feed, true).map(|t| t.0))
             .take(8)
             .collect();
         assert_eq!(firsts, (0..8).collect::<Vec<_>>());
@@ -479,7 +485,7 @@ mod tests {
         assert_eq!(run.inputs.len(), 7);
         // A run never takes past the window: 15 taken, none recorded.
         let mut big = VecDeque::new();
-        feed.take_run(1000, &mut big);
+        feed.take_run(1000, &mut big, true);
         assert_eq!(big.front().map(|t| t.0), Some(15));
         assert_eq!(big.len(), 100 - 15);
     }
