@@ -63,6 +63,10 @@ for name in floor clean diff; do
   awk -v l="$label" -v s="$secs" -v r="$rss" -v b="$bytes" -v f="$files" -v fl="$floor" -v u="$usr" -v y="$sys" 'BEGIN {
     printf "| %-22s | %8.2f | %8.1f | %9.0f | %12.1f | %8.2f | %8.2f | %8.2f |\n", l, s, b/1e6/s, f/s, r/1024, s/fl, u, y }'
 done
+# Each round too: one slow run (the file system busy with something else)
+# shows here rather than only shifting a median.
+printf '\nEach run (wall s, user s, sys s, in order):\n'
+awk '{printf "  %-6s %6.2f %6.2f %6.2f\n", $1, $2, $4, $5}' "$times"
 printf '\nCPU time stolen by the hypervisor during the timing: %.1f s\n' \
   "$(echo "($steal_after - $steal_before) / $(getconf CLK_TCK)" | bc -l)"
 # Freed inodes stay "recently deleted" for minutes and slow down creating
