@@ -6,6 +6,10 @@
 # ext4 and would bias whichever command runs later.
 #
 #   PAGES=100000 ROUNDS=5 JOBS=2 PROSE=../shared/devset/expected bench/run.sh
+#
+# CACHE=cold drops the page cache before each timed run (needs root), so
+# that every command reads the corpus from disk, as a crawl just copied in
+# or left idle would be; the default, warm, times the work on cached files.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +19,12 @@ JOBS=${JOBS:-$(nproc)}
 SEED=${SEED:-42}
 PROSE=${PROSE:-../shared/devset/expected}
 WORK=${WORK:-/tmp/husk-bench}
+CACHE=${CACHE:-warm}
+case "$CACHE" in
+  warm) ;;
+  cold) [ -w /proc/sys/vm/drop_caches ] || { echo "bench: CACHE=cold needs to write /proc/sys/vm/drop_caches (root)" >&2; exit 2; } ;;
+  *) echo "bench: CACHE must be warm or cold, not '$CACHE'" >&2; exit 2 ;;
+esac
 
 cargo build --release --quiet --bin husk --example gen_corpus --example copy_floor
 corpus="$WORK/corpus-$PAGES-$SEED"
@@ -33,6 +43,7 @@ timed() { # NAME COMMAND...
   # Each command starts with nothing left to write back: the previous one's
   # dirty pages would otherwise be flushed (and throttle writers) during it.
   sync
+  if [ "$CACHE" = cold ]; then echo 3 > /proc/sys/vm/drop_caches; fi
   /usr/bin/time -f "%e %M %U %S" -o "$runs/t" "$@" > /dev/null 2> "$runs/stderr" || {
     echo "bench: $name failed:" >&2; cat "$runs/stderr" >&2; exit 1; }
   echo "$name $(cat "$runs/t")" >> "$times"
@@ -51,7 +62,7 @@ steal_after=$(steal)
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 floor=$(awk '$1=="floor"{print $2}' "$times" | median)
-printf '\n%s pages (%s files, %.1f MB), %s threads, %s rounds, medians:\n\n' "$PAGES" "$files" "$(echo "$bytes / 1000000" | bc -l)" "$JOBS" "$ROUNDS"
+printf '\n%s pages (%s files, %.1f MB), %s threads, %s rounds, %s page cache, medians:\n\n' "$PAGES" "$files" "$(echo "$bytes / 1000000" | bc -l)" "$JOBS" "$ROUNDS" "$CACHE"
 printf '| %-22s | %8s | %8s | %9s | %12s | %8s | %8s | %8s |\n' command "wall s" "MB/s" "files/s" "peak RSS MB" "× floor" "user s" "sys s"
 printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------------ ---------- ---------- ----------- -------------- ---------- ---------- ----------
 for name in floor clean diff; do
