@@ -705,12 +705,39 @@ impl<'t, 'e> Engine<'t, 'e> {
                 continue;
             };
             let words = |k: usize| self.shapes[candidates[k]].words as usize;
-            let (first, last) = region::widen(&scores, words, first, last, r);
+            let (mut lead, last) = region::widen(&scores, words, first, last, r);
+            // The top line taken above the run becomes the title, which
+            // loses its " | Site" suffix: judged without it, so that the
+            // article cleaned again finds the same headline.
+            while lead < first && self.headline_words(candidates[lead]) < r.lead_min_words {
+                lead += 1;
+            }
+            let first = lead;
             for (k, &i) in candidates.iter().enumerate() {
                 if k < first || k > last {
                     self.set(i, Verdict::Dropped { rule: ri });
                 }
             }
+        }
+    }
+
+    /// The words of line `i` as the title rules would leave it.
+    fn headline_words(&self, i: usize) -> usize {
+        let mut text = Cow::Borrowed(self.line(i));
+        for (ri, rule) in self.rules.rules().iter().enumerate() {
+            if let Kind::Rewrite { pattern, replace } = &rule.kind
+                && rule.zone == Zone::Title
+                && self.on(ri)
+            {
+                let re = self.rules.own_regex(pattern);
+                if re.is_match(&text) {
+                    text = Cow::Owned(re.replace_all(&text, replace.as_str()).trim().to_string());
+                }
+            }
+        }
+        match text {
+            Cow::Borrowed(_) => self.shapes[i].words as usize,
+            Cow::Owned(t) => shape::Shape::of(&t).words as usize,
         }
     }
 

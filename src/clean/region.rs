@@ -177,9 +177,16 @@ pub fn choose(scores: &[f64], alpha: f64, min_score: f64) -> Option<(usize, usiz
 }
 
 /// Extends the run `first..=last` over gaps of at most `r.bridge` lines
-/// that lead to another prose line (never across a comment header), then
-/// up to `r.lead_lines` headline-like lines right above it (`words(k)` is
-/// line k's word count). Returns the new bounds.
+/// that lead to another prose line, taking the run that line starts whole
+/// (never across a comment header), then up to `r.lead_lines`
+/// headline-like lines right above it (`words(k)` is line k's word
+/// count). Returns the new bounds.
+///
+/// Taking the bridged run whole, not only its first line, keeps the
+/// choice stable when the page is cleaned again: with the chrome after
+/// the article gone, the best run can be weaker, so that an earlier,
+/// shorter run is chosen and reaches the rest of the article only by this
+/// bridge.
 pub fn widen(
     scores: &[f64],
     words: impl Fn(usize) -> usize,
@@ -193,7 +200,7 @@ pub fn widen(
         for j in last + 1..=last + 1 + r.bridge {
             match scores.get(j) {
                 Some(&s) if s >= prose => {
-                    last = j;
+                    last = run_end(scores, j, r.comment_penalty);
                     continue 'bridge;
                 }
                 Some(&s) if s > -r.comment_penalty => {}
@@ -211,6 +218,26 @@ pub fn widen(
         lead -= 1;
     }
     (lead, last)
+}
+
+/// The last line of the best run starting at `start`: the end of its
+/// highest-scoring prefix, which stops where the sum falls to zero or at a
+/// comment header.
+fn run_end(scores: &[f64], start: usize, comment_penalty: f64) -> usize {
+    let (mut sum, mut best, mut end) = (0.0, f64::MIN, start);
+    for (k, &s) in scores.iter().enumerate().skip(start) {
+        if s <= -comment_penalty {
+            break;
+        }
+        sum += s;
+        if sum <= 0.0 {
+            break;
+        }
+        if sum > best {
+            (best, end) = (sum, k);
+        }
+    }
+    end
 }
 
 #[cfg(test)]
@@ -371,6 +398,12 @@ mod tests {
         ];
         let words = [1, 6, 30, 2, 2, 25, 1, 1, 1, 30];
         assert_eq!(widen(&scores, |k| words[k], 2, 2, &r), (1, 5));
+        // Headline run, a short line, then a run of prose and a short
+        // sentence: the bridge takes that run whole, as choosing it first
+        // would (what a page cleaned again, its later chrome gone, needs).
+        let scores = [14.0, -16.0, 20.0, 3.0, -16.0];
+        assert_eq!(choose(&scores, 0.6, 10.0), Some((0, 0, 14.0)));
+        assert_eq!(widen(&scores, |_| 14, 0, 0, &r), (0, 3));
         let comment = [-16.0, -16.0, 30.0, -60.0, 25.0];
         assert_eq!(
             widen(&comment, |k| [1, 6, 30, 6, 25][k], 2, 2, &r),
