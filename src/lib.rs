@@ -24,6 +24,7 @@ pub mod explain;
 pub mod learn;
 pub mod output;
 pub mod report;
+mod reuse;
 pub mod rules;
 pub mod split;
 pub mod stream;

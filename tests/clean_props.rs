@@ -244,6 +244,33 @@ proptest! {
     }
 
     #[test]
+    fn a_page_cleans_the_same_after_others_on_the_same_thread(
+        pages in proptest::collection::vec(page(), 2..5),
+    ) {
+        // Each thread keeps the buffers of the pages it cleaned for the
+        // next (the records and lines given back as the batch does): a
+        // page cleaned after others, on this thread, must come out as it
+        // does first thing on a fresh one.
+        for page in &pages {
+            let here = clean(page, rules());
+            let (records, lines, articles) =
+                (here.records.clone(), here.lines.clone(), here.articles.clone());
+            here.recycle();
+            let fresh = std::thread::scope(|s| {
+                s.spawn(|| {
+                    let c = clean(page, rules());
+                    (c.records.clone(), c.lines.clone(), c.articles.clone())
+                })
+                .join()
+                .unwrap()
+            });
+            prop_assert_eq!(&records, &fresh.0, "page:\n{}", page);
+            prop_assert_eq!(&lines, &fresh.1);
+            prop_assert_eq!(&articles, &fresh.2);
+        }
+    }
+
+    #[test]
     fn cleaning_an_article_again_changes_nothing(page in idempotence_page()) {
         let cleaned = clean(&page, rules());
         for article in &cleaned.articles {

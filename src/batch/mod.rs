@@ -357,7 +357,7 @@ fn examine(
 fn read_sized(file: &mut fs::File, len: u64) -> io::Result<Vec<u8>> {
     use io::Read;
     let want = usize::try_from(len).map_or(0, |n| n.saturating_add(1));
-    let mut bytes = Vec::with_capacity(want);
+    let mut bytes = crate::reuse::take(&PAGE_BYTES, want);
     while bytes.len() < want {
         match read_into_spare(file, &mut bytes) {
             Ok(0) => break,
@@ -447,9 +447,16 @@ fn clean_bytes(
     if opts.views {
         *view = Some(PageView::build(&entry.path, &decoded.text, &cleaned, rules));
     }
+    cleaned.recycle();
+    crate::reuse::give(&PAGE_BYTES, decoded.text.into_bytes());
     entry.status = Status::Cleaned;
     Ok(false)
 }
+
+// Each worker reads page after page, and writes article after article,
+// into the buffers of the one before.
+crate::reuse::shelf!(PAGE_BYTES: u8);
+crate::reuse::shelf!(ARTICLE_TEXT: u8);
 
 /// A WARC file (a Common Crawl WET file): each `conversion` record is a
 /// page of its own. Its articles go under `OUT/…/STEM/` as `R.N.txt` (R
@@ -517,7 +524,11 @@ fn clean_warc(
 /// a huge article streamed, so it is not held twice.
 fn write_article(path: &Path, article: &crate::clean::Article) -> io::Result<()> {
     if article.rendered_len() <= 1 << 20 {
-        write_atomic(path, article.render().as_bytes())
+        let mut text = crate::reuse::take_string(&ARTICLE_TEXT, 0);
+        article.render_into(&mut text);
+        let written = write_atomic(path, text.as_bytes());
+        crate::reuse::give(&ARTICLE_TEXT, text.into_bytes());
+        written
     } else {
         write_atomic_with(path, |w| article.write_to(w))
     }

@@ -4,6 +4,13 @@ use std::ops::Range;
 
 use crate::rules::{Pat, RuleSet};
 
+// A page's lines and match table, in the buffers of the page before.
+crate::reuse::shelf!(LINES: Range<usize>);
+crate::reuse::shelf!(IDS: u32);
+crate::reuse::shelf!(STARTS: u32);
+crate::reuse::shelf!(MATCHED: u32);
+crate::reuse::shelf!(BLANK: bool);
+
 /// Byte ranges of each line's trimmed text. Handles `\n`, `\r\n` and lone `\r`.
 pub fn split(text: &str) -> Vec<Range<usize>> {
     lines_with(text, |r| trimmed(text, r))
@@ -18,7 +25,7 @@ pub fn split_raw(text: &str) -> Vec<Range<usize>> {
 /// `f` of the range of each line, untrimmed, without its line break.
 #[inline(always)]
 fn lines_with(text: &str, mut f: impl FnMut(Range<usize>) -> Range<usize>) -> Vec<Range<usize>> {
-    let mut out = Vec::with_capacity(text.len() / 40 + 1);
+    let mut out = crate::reuse::take(&LINES, text.len() / 40 + 1);
     let bytes = text.as_bytes();
     let mut start = 0;
     if memchr::memchr(b'\r', bytes).is_none() {
@@ -116,9 +123,9 @@ pub struct MatchTable {
 
 impl MatchTable {
     pub fn build(text: &str, lines: &[Range<usize>], rules: &RuleSet) -> MatchTable {
-        let mut ids = Vec::new();
-        let mut starts = Vec::with_capacity(lines.len() + 1);
-        let mut matched = Vec::new();
+        let mut ids = crate::reuse::take(&IDS, 0);
+        let mut starts = crate::reuse::take(&STARTS, lines.len() + 1);
+        let mut matched = crate::reuse::take(&MATCHED, 0);
         starts.push(0);
         rules.matcher().match_page(text, lines, |l, found| {
             // The lines since the last one matched hold no ids.
@@ -131,8 +138,20 @@ impl MatchTable {
             ids,
             starts,
             matched,
-            blank: lines.iter().map(|r| r.is_empty()).collect(),
+            blank: {
+                let mut blank = crate::reuse::take(&BLANK, lines.len());
+                blank.extend(lines.iter().map(|r| r.is_empty()));
+                blank
+            },
         }
+    }
+
+    /// Gives the table's buffers back to this thread for its next page.
+    pub fn recycle(self) {
+        crate::reuse::give(&IDS, self.ids);
+        crate::reuse::give(&STARTS, self.starts);
+        crate::reuse::give(&MATCHED, self.matched);
+        crate::reuse::give(&BLANK, self.blank);
     }
 
     /// Whether line `line` is blank (no pattern can match it).

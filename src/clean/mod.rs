@@ -116,7 +116,15 @@ impl Article<'_> {
     /// The article as husk writes it: title, blank line, paragraphs separated
     /// by one blank line, one trailing newline.
     pub fn render(&self) -> String {
-        let mut out = String::with_capacity(self.rendered_len());
+        let mut out = String::new();
+        self.render_into(&mut out);
+        out
+    }
+
+    /// [`Article::render`] into `out`, replacing what it held.
+    pub fn render_into(&self, out: &mut String) {
+        out.clear();
+        out.reserve(self.rendered_len());
         out.push_str(&self.title);
         out.push('\n');
         for p in &self.paragraphs {
@@ -124,7 +132,6 @@ impl Article<'_> {
             out.push_str(p);
             out.push('\n');
         }
-        out
     }
 
     /// The length in bytes of [`Article::render`]'s text.
@@ -190,9 +197,10 @@ pub fn clean_at<'a>(text: &'a str, rules: &RuleSet, path: Option<&std::path::Pat
     let needs = &rules.prepared().needs;
     // Half the lines are blank: the passes over a segment visit only the
     // others, and those over its prose lines only these.
-    let mut shapes = vec![shape::Shape::default(); lines.len()];
-    let mut nonblank = Vec::with_capacity(lines.len());
-    let mut prose = Vec::new();
+    let mut shapes = crate::reuse::take(&SHAPES, lines.len());
+    shapes.resize(lines.len(), shape::Shape::default());
+    let mut nonblank = crate::reuse::take(&NONBLANK, lines.len());
+    let mut prose = crate::reuse::take(&PROSE, lines.len());
     for (i, r) in lines.iter().enumerate() {
         if r.is_empty() {
             continue;
@@ -209,9 +217,9 @@ pub fn clean_at<'a>(text: &'a str, rules: &RuleSet, path: Option<&std::path::Pat
         rules,
         // The engine decides in the records themselves, which become the
         // result as they are.
-        records: lines
-            .iter()
-            .map(|r| LineRecord {
+        records: {
+            let mut records = crate::reuse::take(&RECORDS, lines.len());
+            records.extend(lines.iter().map(|r| LineRecord {
                 verdict: if r.is_empty() {
                     Verdict::Blank
                 } else {
@@ -220,8 +228,9 @@ pub fn clean_at<'a>(text: &'a str, rules: &RuleSet, path: Option<&std::path::Pat
                 article: None,
                 rewrite: None,
                 score: None,
-            })
-            .collect(),
+            }));
+            records
+        },
         shapes,
         active,
         lines: &lines,
@@ -248,10 +257,36 @@ pub fn clean_at<'a>(text: &'a str, rules: &RuleSet, path: Option<&std::path::Pat
             articles.push(article);
         }
     }
+    let Engine {
+        records, shapes, ..
+    } = engine;
+    crate::reuse::give(&SHAPES, shapes);
+    crate::reuse::give(&NONBLANK, nonblank);
+    crate::reuse::give(&PROSE, prose);
+    table.recycle();
     Cleaned {
-        records: engine.records,
+        records,
         lines,
         articles,
+    }
+}
+
+// The engine's per-page buffers, in those of the page before.
+crate::reuse::shelf!(SHAPES: shape::Shape);
+crate::reuse::shelf!(NONBLANK: usize);
+crate::reuse::shelf!(PROSE: usize);
+crate::reuse::shelf!(RECORDS: LineRecord);
+crate::reuse::shelf!(MIRROR_SEEN: (Range<usize>, usize, bool));
+crate::reuse::shelf!(REGION_LINES: usize);
+crate::reuse::shelf!(REGION_SCORES: f64);
+crate::reuse::shelf!(GUARD_VERDICTS: Verdict);
+
+impl Cleaned<'_> {
+    /// Gives the page's line and record buffers back to this thread, for
+    /// the next page it cleans (see [`crate::reuse`]).
+    pub fn recycle(self) {
+        crate::reuse::give(&lines::LINES, self.lines);
+        crate::reuse::give(&RECORDS, self.records);
     }
 }
 
@@ -342,10 +377,11 @@ impl<'t, 'e> Engine<'t, 'e> {
         // Only a segment with that much prose can trip the guard below,
         // which needs the verdicts as they are now.
         // Blank lines stay blank.
-        let before: Option<Vec<Verdict>> = (prose_before >= GUARD_PROSE_BEFORE).then(|| {
-            (self.nonblank_in(seg.clone()).iter())
-                .map(|&i| self.verdict(i))
-                .collect()
+        let before = (prose_before >= GUARD_PROSE_BEFORE).then(|| {
+            let lines = self.nonblank_in(seg.clone());
+            let mut before = crate::reuse::take(&GUARD_VERDICTS, lines.len());
+            before.extend(lines.iter().map(|&i| self.verdict(i)));
+            before
         });
         let zoned = self.scan(seg.clone(), false);
         let zones = self.zones(seg.clone());
@@ -354,18 +390,23 @@ impl<'t, 'e> Engine<'t, 'e> {
         self.region(seg.clone());
         // Over-removal guard: a story the rules all but emptied is cleaned
         // again with single-line rules only, and the article says so.
-        if let Some(before) = before
-            && self.kept_prose_chars(seg.clone()) < GUARD_PROSE_KEPT
-        {
-            for (&i, v) in self.nonblank_in(seg.clone()).iter().zip(before) {
-                self.set(i, v);
+        let guarded = before
+            .as_ref()
+            .is_some_and(|_| self.kept_prose_chars(seg.clone()) < GUARD_PROSE_KEPT);
+        if let Some(before) = before {
+            if guarded {
+                for (&i, &v) in self.nonblank_in(seg.clone()).iter().zip(&before) {
+                    self.set(i, v);
+                }
             }
+            crate::reuse::give(&GUARD_VERDICTS, before);
+        }
+        if guarded {
             self.cut = None;
             let zoned = self.scan(seg.clone(), true);
             self.scan_zoned(&zoned, seg.clone(), zones, true);
-            return self.finish(seg, zones, index, true);
         }
-        self.finish(seg, zones, index, false)
+        self.finish(seg, zones, index, guarded)
     }
 
     /// Rewrites the segment's kept lines, chooses its title and gathers the
@@ -623,7 +664,7 @@ impl<'t, 'e> Engine<'t, 'e> {
         let text = self.text.as_bytes();
         // The window's lines: compared text, slot and whether kept.
         let lines = self.nonblank_in(seg);
-        let mut seen: Vec<(Range<usize>, usize, bool)> = Vec::with_capacity(lines.len());
+        let mut seen = crate::reuse::take(&MIRROR_SEEN, lines.len());
         let mut in_window = [0u32; mirror_key::SLOTS];
         let mut from = 0;
         let mut kept_in_window = 0;
@@ -651,6 +692,7 @@ impl<'t, 'e> Engine<'t, 'e> {
                 from += 1;
             }
         }
+        crate::reuse::give(&MIRROR_SEEN, seen);
     }
 
     /// Drops alt text above a caption that went: a kept line that the next
@@ -687,8 +729,8 @@ impl<'t, 'e> Engine<'t, 'e> {
             // Every line of the segment gets a score to show in `explain`;
             // only the kept ones take part in choosing the run.
             let lines = self.nonblank_in(seg.clone());
-            let mut candidates: Vec<usize> = Vec::with_capacity(lines.len());
-            let mut scores: Vec<f64> = Vec::with_capacity(lines.len());
+            let mut candidates = crate::reuse::take(&REGION_LINES, lines.len());
+            let mut scores = crate::reuse::take(&REGION_SCORES, lines.len());
             for &i in lines {
                 let shape = self.shapes[i];
                 // Only a short line's score asks whether it is a comment header.
@@ -702,6 +744,8 @@ impl<'t, 'e> Engine<'t, 'e> {
                 }
             }
             let Some((first, last, _)) = region::choose(&scores, r.alpha, r.min_score) else {
+                crate::reuse::give(&REGION_LINES, candidates);
+                crate::reuse::give(&REGION_SCORES, scores);
                 continue;
             };
             let words = |k: usize| self.shapes[candidates[k]].words as usize;
@@ -718,6 +762,8 @@ impl<'t, 'e> Engine<'t, 'e> {
                     self.set(i, Verdict::Dropped { rule: ri });
                 }
             }
+            crate::reuse::give(&REGION_LINES, candidates);
+            crate::reuse::give(&REGION_SCORES, scores);
         }
     }
 

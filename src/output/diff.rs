@@ -42,7 +42,10 @@ pub fn write_unified_diff(
         w,
         // About the page's size (each line with its tag, the articles'
         // lines, the headers), up to a block.
-        buf: Vec::with_capacity((page.len() + page.len() / 4 + 256).min(OUT_BLOCK + 4096)),
+        buf: crate::reuse::take(
+            &DIFF_BLOCK,
+            (page.len() + page.len() / 4 + 256).min(OUT_BLOCK + 4096),
+        ),
     };
     // Change `c` lies between `runs[c]` and `runs[c + 1]`.
     let changes = runs.len() - 1;
@@ -204,9 +207,13 @@ impl Out<'_> {
     }
 
     fn finish(self) -> io::Result<()> {
-        self.w.write_all(&self.buf)
+        let written = self.w.write_all(&self.buf);
+        crate::reuse::give(&DIFF_BLOCK, self.buf);
+        written
     }
 }
+
+crate::reuse::shelf!(DIFF_BLOCK: u8);
 
 /// Equality of two lines, at once when both are the same slice of the
 /// page (an article line borrowed unchanged).

@@ -449,11 +449,10 @@ impl Matcher {
         // (line, search) pairs: the lines each search found.
         let mut candidates = Vec::new();
         // Only when a folded search needs it.
-        let folded: Vec<u8> = if self.groups.searches.iter().any(|s| s.folded) {
-            ascii_lowered(text.as_bytes())
-        } else {
-            Vec::new()
-        };
+        let mut folded = crate::reuse::take(&FOLDED, 0);
+        if self.groups.searches.iter().any(|s| s.folded) {
+            ascii_lowered_into(text.as_bytes(), &mut folded);
+        }
         for (k, search) in self.groups.searches.iter().enumerate() {
             let haystack = if search.folded {
                 folded.as_slice()
@@ -477,6 +476,7 @@ impl Matcher {
                 }
             }
         }
+        crate::reuse::give(&FOLDED, folded);
         candidates.sort_unstable();
         let mut hits = Vec::new();
         for (l, k) in candidates {
@@ -578,29 +578,41 @@ impl Matcher {
     }
 }
 
-/// `text` with its ASCII letters lower-cased, copied and folded in one
-/// pass (`<[u8]>::to_ascii_lowercase` copies, then folds), 32 bytes at a
-/// step where the CPU can.
+// The page's lower-cased copy, in the buffer of the page before.
+crate::reuse::shelf!(FOLDED: u8);
+
+/// `text` with its ASCII letters lower-cased.
+#[cfg(test)]
 fn ascii_lowered(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    ascii_lowered_into(text, &mut out);
+    out
+}
+
+/// Sets `out` to `text` with its ASCII letters lower-cased, copied and
+/// folded in one pass (`<[u8]>::to_ascii_lowercase` copies, then folds),
+/// 32 bytes at a step where the CPU can.
+fn ascii_lowered_into(text: &[u8], out: &mut Vec<u8>) {
+    out.clear();
     #[cfg(target_arch = "x86_64")]
     if std::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU has AVX2, as just checked.
-        return unsafe { ascii_lowered_avx2(text) };
+        return unsafe { ascii_lowered_avx2(text, out) };
     }
-    ascii_lowered_plain(text)
+    ascii_lowered_plain(text, out)
 }
 
 /// [`ascii_lowered_plain`], compiled for AVX2: the same loop, vectorized
 /// twice as wide as the baseline's SSE2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn ascii_lowered_avx2(text: &[u8]) -> Vec<u8> {
-    ascii_lowered_plain(text)
+fn ascii_lowered_avx2(text: &[u8], out: &mut Vec<u8>) {
+    ascii_lowered_plain(text, out)
 }
 
 #[inline(always)]
-fn ascii_lowered_plain(text: &[u8]) -> Vec<u8> {
-    text.iter().map(u8::to_ascii_lowercase).collect()
+fn ascii_lowered_plain(text: &[u8], out: &mut Vec<u8>) {
+    out.extend(text.iter().map(u8::to_ascii_lowercase));
 }
 
 /// One lazy DFA over `alts`, reporting every alternative that matches.
