@@ -7,6 +7,9 @@
 #
 #   PAGES=100000 ROUNDS=5 JOBS=2 PROSE=../shared/devset/expected bench/run.sh
 #
+# It first waits until SETTLE seconds (default 480) have passed since the
+# previous run deleted its outputs (see below).
+#
 # CACHE=cold drops the page cache before each timed run (needs root), so
 # that every command reads the corpus from disk, as a crawl just copied in
 # or left idle would be; the default, warm, times the work on cached files.
@@ -27,6 +30,21 @@ case "$CACHE" in
 esac
 
 cargo build --release --quiet --bin husk --example gen_corpus --example copy_floor
+
+# Files created within minutes of deleting a large tree are much slower to
+# create (ext4 skips inodes freed in the last minutes, one by one), and
+# every run ends by deleting its outputs: wait until SETTLE seconds have
+# passed since the last run's cleanup (on this machine the floor went from
+# 3.3-3.9 s to 1.5 s about eight minutes after one). SETTLE=0 does not wait.
+SETTLE=${SETTLE:-480}
+stamp="$WORK/.last-cleanup"
+if [ -f "$stamp" ] && [ "$SETTLE" -gt 0 ]; then
+  left=$(( $(stat -c %Y "$stamp") + SETTLE - $(date +%s) ))
+  if [ "$left" -gt 0 ]; then
+    echo "bench: the last run's cleanup was under ${SETTLE}s ago; waiting ${left}s for the file system to settle (SETTLE=0 to skip)" >&2
+    sleep "$left"
+  fi
+fi
 corpus="$WORK/corpus-$PAGES-$SEED"
 if [ ! -d "$corpus" ]; then
   target/release/examples/gen_corpus --out "$corpus" --pages "$PAGES" --prose "$PROSE" --seed "$SEED"
@@ -83,5 +101,7 @@ printf '\nCPU time stolen by the hypervisor during the timing: %.1f s\n' \
 # Freed inodes stay "recently deleted" for minutes and slow down creating
 # files on ext4: a run started right after this one finds a slower floor.
 echo
-echo "bench: removing $runs; let the file system settle a few minutes before the next run"
+echo "bench: removing $runs; the next run waits until the file system has settled"
 rm -rf "$runs"
+sync
+mkdir -p "$WORK" && touch "$stamp"
