@@ -2,13 +2,13 @@
 //! and the atomic file writes that keep an interrupted run from leaving
 //! half an article behind.
 
+mod atomic;
 mod diff;
+pub use atomic::{write_atomic, write_atomic_blocks, write_atomic_with};
 pub use diff::write_unified_diff;
 pub mod shards;
 
-use std::fs;
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::clean::{Article, Cleaned};
 
@@ -101,87 +101,6 @@ pub(crate) fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
     out.extend_from_slice(&digits[at..]);
 }
 
-/// Writes `data` to `path` through a temporary file in the same folder and a
-/// rename, so readers never see a partial file.
-pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
-    // One write call: the content is already in memory.
-    with_temp_file(path, |f| f.write_all(data))
-}
-
-/// Like [`write_atomic`], with the content written by `fill` (buffered).
-pub fn write_atomic_with(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> io::Result<()> {
-    with_temp_file(path, |f| {
-        let mut w = io::BufWriter::with_capacity(1 << 16, f);
-        fill(&mut w)?;
-        w.flush()
-    })
-}
-
-/// Like [`write_atomic_with`], for a `fill` that gathers its own blocks
-/// (as the diff writer does): no second buffer copies them again.
-pub fn write_atomic_blocks(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> io::Result<()> {
-    with_temp_file(path, |f| fill(f))
-}
-
-fn with_temp_file(
-    path: &Path,
-    fill: impl FnOnce(&mut fs::File) -> io::Result<()>,
-) -> io::Result<()> {
-    let tmp = temp_path(path);
-    let result = (|| {
-        let mut f = fs::File::create(&tmp)?;
-        // No fsync: the rename guards against interrupted runs, which is
-        // what matters here; syncing every article would cost more than
-        // cleaning it.
-        fill(&mut f)?;
-        drop(f);
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
-}
-
-/// `DIR/.NAME.husk-PID.tmp` for `DIR/NAME`: a hidden name in the same
-/// folder (so the rename stays in one file system), one per process.
-fn temp_path(path: &Path) -> PathBuf {
-    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
-    let pid = *PID.get_or_init(std::process::id);
-    // What husk writes, a UTF-8 folder and a plain name, is cut at its
-    // last separator: parsing the path's components cost as much as
-    // creating the file.
-    if let Some(s) = path.to_str()
-        && let Some((dir, name)) = s.rsplit_once(std::path::MAIN_SEPARATOR)
-        && !matches!(name, "" | "." | "..")
-        && !dir.is_empty()
-    {
-        let mut tmp = String::with_capacity(s.len() + 24);
-        tmp.push_str(dir);
-        tmp.push(std::path::MAIN_SEPARATOR);
-        tmp.push('.');
-        tmp.push_str(name);
-        tmp.push_str(".husk-");
-        let mut digits = Vec::new();
-        push_decimal(&mut digits, pid.into());
-        tmp.push_str(std::str::from_utf8(&digits).expect("ASCII digits"));
-        tmp.push_str(".tmp");
-        return PathBuf::from(tmp);
-    }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    dir.join(format!(".{name}.husk-{pid}.tmp"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,32 +186,5 @@ mod tests {
             push_decimal(&mut out, n);
             assert_eq!(out, n.to_string().as_bytes());
         }
-    }
-
-    #[test]
-    fn temp_files_are_hidden_beside_their_file() {
-        let pid = std::process::id();
-        for (path, want) in [
-            (
-                "out/a/page.1.txt",
-                format!("out/a/.page.1.txt.husk-{pid}.tmp"),
-            ),
-            ("/abs/page.diff", format!("/abs/.page.diff.husk-{pid}.tmp")),
-            ("page.txt", format!("./.page.txt.husk-{pid}.tmp")),
-            ("/page.txt", format!("/.page.txt.husk-{pid}.tmp")),
-            ("out/a/", format!("out/.a.husk-{pid}.tmp")),
-        ] {
-            assert_eq!(temp_path(Path::new(path)), Path::new(&want), "{path}");
-        }
-    }
-
-    #[test]
-    fn atomic_write_replaces_and_leaves_no_temp() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("a.txt");
-        write_atomic(&p, b"one").unwrap();
-        write_atomic(&p, b"two").unwrap();
-        assert_eq!(fs::read_to_string(&p).unwrap(), "two");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }

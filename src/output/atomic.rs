@@ -1,0 +1,282 @@
+//! Atomic file writes: a file appears under its name whole or not at all,
+//! so an interrupted run (even by SIGKILL) never leaves half an article.
+//!
+//! On Linux the content goes into an unnamed file in the target's folder
+//! (`O_TMPFILE`), which is then linked under its name: one directory
+//! change per file, where a named temporary file and a rename make three
+//! (create, then remove and insert), and nothing is left behind by a run
+//! that is killed. Where that is not available (another system, a file
+//! system without `O_TMPFILE`) the content goes to a hidden temporary file
+//! beside the target, renamed into place. A target that already exists
+//! (a second run into the same folder) is replaced by a rename, so readers
+//! see the old file or the new one, never neither.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+/// Writes `data` to `path` atomically.
+pub fn write_atomic(path: &Path, data: &[u8]) -> io::Result<()> {
+    // One write call: the content is already in memory.
+    with_new_file(path, |f| f.write_all(data))
+}
+
+/// Like [`write_atomic`], with the content written by `fill` (buffered).
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    with_new_file(path, |f| {
+        let mut w = io::BufWriter::with_capacity(1 << 16, f);
+        fill(&mut w)?;
+        w.flush()
+    })
+}
+
+/// Like [`write_atomic_with`], for a `fill` that gathers its own blocks
+/// (as the diff writer does): no second buffer copies them again.
+pub fn write_atomic_blocks(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    with_new_file(path, |f| fill(f))
+}
+
+// No fsync anywhere: atomicity guards against interrupted runs, which is
+// what matters here; syncing every article would cost more than cleaning
+// it.
+fn with_new_file(
+    path: &Path,
+    fill: impl FnOnce(&mut fs::File) -> io::Result<()>,
+) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    if let Some(mut f) = unnamed::create(path)? {
+        fill(&mut f)?;
+        return unnamed::publish(&f, path);
+    }
+    through_temp(path, |tmp| {
+        let mut f = fs::File::create(tmp)?;
+        fill(&mut f)
+    })
+}
+
+/// Makes `path` by making its temporary name with `make` and renaming that
+/// into place; the temporary file is removed if any step fails.
+fn through_temp(path: &Path, make: impl FnOnce(&Path) -> io::Result<()>) -> io::Result<()> {
+    let tmp = temp_path(path);
+    let result = make(&tmp).and_then(|()| fs::rename(&tmp, path));
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// `DIR/.NAME.husk-PID.tmp` for `DIR/NAME`: a hidden name in the same
+/// folder (so the rename stays in one file system), one per process.
+pub(crate) fn temp_path(path: &Path) -> PathBuf {
+    static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    let pid = *PID.get_or_init(std::process::id);
+    let (dir, name) = split(path);
+    let mut tmp = String::with_capacity(name.len() + 24);
+    tmp.push('.');
+    tmp.push_str(&name);
+    tmp.push_str(".husk-");
+    tmp.push_str(&pid.to_string());
+    tmp.push_str(".tmp");
+    dir.join(tmp)
+}
+
+/// A path's folder (`.` for a bare name) and file name.
+fn split(path: &Path) -> (&Path, std::borrow::Cow<'_, str>) {
+    // What husk writes, a UTF-8 folder and a plain name, is cut at its last
+    // separator, without parsing the path's components.
+    if let Some(s) = path.to_str()
+        && let Some((dir, name)) = s.rsplit_once(std::path::MAIN_SEPARATOR)
+        && !matches!(name, "" | "." | "..")
+        && !dir.is_empty()
+    {
+        return (Path::new(dir), name.into());
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    (dir, path.file_name().unwrap_or_default().to_string_lossy())
+}
+
+#[cfg(target_os = "linux")]
+mod unnamed {
+    use std::fs::File;
+    use std::io::{self, Seek};
+    use std::os::fd::AsRawFd;
+    use std::path::Path;
+    use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+
+    use rustix::fs::{AtFlags, CWD, Mode, OFlags};
+    use rustix::io::Errno;
+
+    /// Cleared once this system shows it cannot make or link unnamed files.
+    static UNNAMED: AtomicBool = AtomicBool::new(true);
+    /// Cleared once linking by the file itself (`AT_EMPTY_PATH`, which
+    /// Linux before 6.10 allows only with `CAP_DAC_READ_SEARCH`) fails:
+    /// `/proc/self/fd` then names it.
+    static EMPTY_PATH: AtomicBool = AtomicBool::new(true);
+
+    /// An unnamed file in `path`'s folder, or `None` where they are not
+    /// supported (the caller then writes through a named temporary file).
+    pub(super) fn create(path: &Path) -> io::Result<Option<File>> {
+        if !UNNAMED.load(Relaxed) {
+            return Ok(None);
+        }
+        let (dir, _) = super::split(path);
+        // Read-write, so that its content can be copied if linking fails.
+        let flags = OFlags::TMPFILE | OFlags::RDWR | OFlags::CLOEXEC;
+        // The mode `File::create` gives, less the umask.
+        match rustix::fs::open(dir, flags, Mode::from_raw_mode(0o666)) {
+            Ok(fd) => Ok(Some(File::from(fd))),
+            // No O_TMPFILE on this file system (or kernel).
+            Err(Errno::OPNOTSUPP | Errno::ISDIR | Errno::INVAL) => {
+                UNNAMED.store(false, Relaxed);
+                Ok(None)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Gives the written unnamed file `f` its name `path`.
+    pub(super) fn publish(f: &File, path: &Path) -> io::Result<()> {
+        match link(f, path) {
+            Ok(()) => Ok(()),
+            // Replaced by a rename, which is atomic where unlinking first
+            // is not.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                super::through_temp(path, |tmp| {
+                    let _ = std::fs::remove_file(tmp); // left by a killed run
+                    link(f, tmp)
+                })
+            }
+            // Unnamed files cannot be linked here: copy this one to a named
+            // temporary file, and write the next ones that way.
+            Err(e) => {
+                let copied = super::through_temp(path, |tmp| copy(f, tmp));
+                if copied.is_ok() {
+                    UNNAMED.store(false, Relaxed);
+                    return Ok(());
+                }
+                Err(e)
+            }
+        }
+    }
+
+    fn link(f: &File, to: &Path) -> io::Result<()> {
+        if EMPTY_PATH.load(Relaxed) {
+            match rustix::fs::linkat(f, "", CWD, to, AtFlags::EMPTY_PATH) {
+                Err(Errno::NOENT | Errno::PERM) => EMPTY_PATH.store(false, Relaxed),
+                result => return Ok(result?),
+            }
+        }
+        let by_proc = format!("/proc/self/fd/{}", f.as_raw_fd());
+        Ok(rustix::fs::linkat(
+            CWD,
+            by_proc.as_str(),
+            CWD,
+            to,
+            AtFlags::SYMLINK_FOLLOW,
+        )?)
+    }
+
+    pub(super) fn copy(mut f: &File, to: &Path) -> io::Result<()> {
+        f.rewind()?;
+        io::copy(&mut f, &mut File::create(to)?)?;
+        Ok(())
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+        use std::io::Write;
+
+        #[test]
+        fn an_unnamed_file_copied_through_a_temp_keeps_its_content() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("a.txt");
+            let Some(mut f) = create(&path).unwrap() else {
+                return; // no O_TMPFILE on this file system
+            };
+            f.write_all(b"copied whole").unwrap();
+            super::super::through_temp(&path, |tmp| copy(&f, tmp)).unwrap();
+            assert_eq!(std::fs::read(&path).unwrap(), b"copied whole");
+            assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temp_files_are_hidden_beside_their_file() {
+        let pid = std::process::id();
+        for (path, want) in [
+            (
+                "out/a/page.1.txt",
+                format!("out/a/.page.1.txt.husk-{pid}.tmp"),
+            ),
+            ("/abs/page.diff", format!("/abs/.page.diff.husk-{pid}.tmp")),
+            ("page.txt", format!("./.page.txt.husk-{pid}.tmp")),
+            ("/page.txt", format!("/.page.txt.husk-{pid}.tmp")),
+            ("out/a/", format!("out/.a.husk-{pid}.tmp")),
+        ] {
+            assert_eq!(temp_path(Path::new(path)), Path::new(&want), "{path}");
+        }
+    }
+
+    #[test]
+    fn atomic_write_replaces_and_leaves_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.txt");
+        write_atomic(&p, b"one").unwrap();
+        write_atomic(&p, b"two").unwrap();
+        write_atomic_with(&p, |w| w.write_all(b"three")).unwrap();
+        assert_eq!(fs::read_to_string(&p).unwrap(), "three");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failed_write_leaves_nothing_and_keeps_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let (new, old) = (dir.path().join("new.txt"), dir.path().join("old.txt"));
+        fs::write(&old, "kept").unwrap();
+        for p in [&new, &old] {
+            let failed = write_atomic_with(p, |w| {
+                w.write_all(b"half")?;
+                Err(io::Error::other("disk full"))
+            });
+            assert!(failed.is_err());
+        }
+        assert!(!new.exists());
+        assert_eq!(fs::read_to_string(&old).unwrap(), "kept");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_missing_folder_is_an_error_naming_no_temp() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("absent").join("a.txt");
+        let e = write_atomic(&p, b"x").unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::NotFound);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn written_files_get_the_permissions_a_created_file_gets() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (made, written) = (dir.path().join("made"), dir.path().join("written"));
+        fs::File::create(&made).unwrap();
+        write_atomic(&written, b"x").unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode();
+        assert_eq!(mode(&written), mode(&made));
+    }
+}
