@@ -73,7 +73,7 @@ fn through_temp(path: &Path, make: impl FnOnce(&Path) -> io::Result<()>) -> io::
 
 /// `DIR/.NAME.husk-PID.tmp` for `DIR/NAME`: a hidden name in the same
 /// folder (so the rename stays in one file system), one per process.
-pub(crate) fn temp_path(path: &Path) -> PathBuf {
+fn temp_path(path: &Path) -> PathBuf {
     static PID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
     let pid = *PID.get_or_init(std::process::id);
     let (dir, name) = split(path);
@@ -185,7 +185,7 @@ mod unnamed {
         )?)
     }
 
-    pub(super) fn copy(mut f: &File, to: &Path) -> io::Result<()> {
+    fn copy(mut f: &File, to: &Path) -> io::Result<()> {
         f.rewind()?;
         io::copy(&mut f, &mut File::create(to)?)?;
         Ok(())
@@ -261,7 +261,7 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_folder_is_an_error_naming_no_temp() {
+    fn a_missing_folder_is_not_found() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("absent").join("a.txt");
         let e = write_atomic(&p, b"x").unwrap_err();
