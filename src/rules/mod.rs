@@ -74,8 +74,10 @@ pub struct RuleSet {
     /// Patterns compiled alone, tested only where a rule needs them
     /// (indexed by `Pat::id - Pat::OWN`).
     own: Vec<Regex>,
-    /// The line and block rules each matcher pattern can set off (by
-    /// pattern id), and those set off by any non-blank line, in rule order.
+    /// The line and block rules a line matching each matcher pattern can
+    /// set off (by pattern id), with those set off by any non-blank line,
+    /// and those alone, in rule order: a line matching one pattern, as most
+    /// matching lines do, takes its list as it is.
     triggers: Vec<Vec<usize>>,
     any_line_triggers: Vec<usize>,
     /// The scoped rules (indices) and their globs, in the same order.
@@ -173,6 +175,11 @@ impl RuleSet {
                 id => triggers[id].push(i),
             }
         }
+        for t in &mut triggers {
+            t.extend_from_slice(&any_line_triggers);
+            t.sort_unstable();
+            t.dedup();
+        }
         Ok(RuleSet {
             rules,
             set,
@@ -266,6 +273,9 @@ impl RuleSet {
                 &self.any_line_triggers
             };
         }
+        if let [id] = ids {
+            return &self.triggers[*id as usize];
+        }
         self.merged_triggers(ids, buf)
     }
 
@@ -275,7 +285,6 @@ impl RuleSet {
         for &id in ids {
             buf.extend_from_slice(&self.triggers[id as usize]);
         }
-        buf.extend_from_slice(&self.any_line_triggers);
         buf.sort_unstable();
         buf.dedup();
         buf
