@@ -28,8 +28,7 @@ use crate::clean::{Cleaned, clean_at};
 use crate::decode::{DecodeError, decode, decode_owned};
 use crate::output::shards::ShardWriter;
 use crate::output::{
-    article_file_name, diff_file_name, joined_text, path_text, write_atomic, write_atomic_blocks,
-    write_atomic_with, write_unified_diff,
+    Folder, Folders, article_file_name, diff_file_name, joined_text, path_text, write_unified_diff,
 };
 use crate::report::PageView;
 use crate::rules::RuleSet;
@@ -208,8 +207,10 @@ pub fn run(
     pool.broadcast(|_| {
         let (mut run, mut batch) = (Run::default(), Vec::new());
         let mut ahead = Ahead::new(previous.is_empty());
+        let mut folders = Folders::default();
         while let Some((seq, input, file)) = ahead.next(|wait| run.next(&feed, wait)) {
-            if !records.leave(seq, process(&input, file, &job), &mut batch, &feed) {
+            let done = process(&input, file, &job, &mut folders);
+            if !records.leave(seq, done, &mut batch, &feed) {
                 break;
             }
         }
@@ -217,7 +218,7 @@ pub fn run(
     records.finish()
 }
 
-/// Temporary files an interrupted run left behind (see [`write_atomic`]).
+/// Temporary files an interrupted run left behind (see [`Folder::write`]).
 fn remove_stale_temps(out: &Path) {
     for entry in walkdir::WalkDir::new(out).into_iter().flatten() {
         let name = entry.file_name().to_string_lossy();
@@ -273,12 +274,20 @@ impl Job<'_> {
 }
 
 /// Reads, decodes, cleans and writes one input (from `file` when it was
-/// opened ahead). Never panics on bad input.
-fn process(input: &Input, file: Option<fs::File>, job: &Job<'_>) -> Done {
+/// opened ahead) into `folders`. Never panics on bad input.
+fn process(input: &Input, file: Option<fs::File>, job: &Job<'_>, folders: &mut Folders) -> Done {
     let mut entry = Entry::new(path_text(&input.path), Status::Failed);
     let mut payload = Vec::new();
     let mut view = None;
-    let outcome = examine(input, file, job, &mut entry, &mut payload, &mut view);
+    let outcome = examine(
+        input,
+        file,
+        job,
+        &mut entry,
+        &mut payload,
+        &mut view,
+        folders,
+    );
     let reused = matches!(outcome, Ok(true));
     if let Err((status, error)) = outcome {
         entry.status = status;
@@ -303,6 +312,7 @@ fn examine(
     entry: &mut Entry,
     payload: &mut Vec<Payload>,
     view: &mut Option<PageView>,
+    folders: &mut Folders,
 ) -> Result<bool, (Status, String)> {
     let (opts, previous) = (job.opts, job.previous);
     let failed = |what: &str, e: &dyn std::fmt::Display| (Status::Failed, format!("{what}: {e}"));
@@ -316,7 +326,7 @@ fn examine(
     if input.path == Path::new("-") {
         let mut bytes = Vec::new();
         io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes).map_err(read_error)?;
-        return clean_bytes(input, job, entry, payload, view, bytes);
+        return clean_bytes(input, job, entry, payload, view, folders, bytes);
     }
     // Opened once (maybe ahead): its size and time come from the open
     // file, and the read fills a buffer of that size.
@@ -347,7 +357,7 @@ fn examine(
     }
     let bytes = read_sized(&mut file, meta.len()).map_err(read_error)?;
     drop(file);
-    clean_bytes(input, job, entry, payload, view, bytes)
+    clean_bytes(input, job, entry, payload, view, folders, bytes)
 }
 
 /// Reads an open file that its metadata says holds `len` bytes: one read
@@ -397,6 +407,7 @@ fn clean_bytes(
     entry: &mut Entry,
     payload: &mut Vec<Payload>,
     view: &mut Option<PageView>,
+    folders: &mut Folders,
     bytes: Vec<u8>,
 ) -> Result<bool, (Status, String)> {
     let (rules, opts) = (job.rules, job.opts);
@@ -411,7 +422,7 @@ fn clean_bytes(
         return Err((Status::SkippedEmpty, "empty file".into()));
     }
     if bytes.starts_with(b"WARC/") {
-        return clean_warc(input, job, entry, payload, &bytes);
+        return clean_warc(input, job, entry, payload, folders, &bytes);
     }
     let decoded = match decode_owned(bytes, opts.encoding) {
         Ok(d) => d,
@@ -442,7 +453,7 @@ fn clean_bytes(
     for (rule, n) in cleaned.dropped_by_rule() {
         entry.dropped.insert(rules.rules()[rule].id.clone(), n);
     }
-    write_outputs(input, &decoded.text, &cleaned, job, entry, payload)
+    write_outputs(input, &decoded.text, &cleaned, job, entry, payload, folders)
         .map_err(|e| (Status::Failed, format!("cannot write output: {e}")))?;
     if opts.views {
         *view = Some(PageView::build(&entry.path, &decoded.text, &cleaned, rules));
@@ -467,6 +478,7 @@ fn clean_warc(
     job: &Job<'_>,
     entry: &mut Entry,
     payload: &mut Vec<Payload>,
+    folders: &mut Folders,
     bytes: &[u8],
 ) -> Result<bool, (Status, String)> {
     let (rules, opts) = (job.rules, job.opts);
@@ -500,7 +512,7 @@ fn clean_warc(
                 Format::Files => {
                     job.create_dir(&dir).map_err(write_error)?;
                     let name = format!("{record_no}.{}.txt", n + 1);
-                    write_article(&dir.join(&name), article).map_err(write_error)?;
+                    write_article(folders.get(&dir), &name, article).map_err(write_error)?;
                     entry.articles.push(ArticleEntry {
                         file: input.stem.join(name).display().to_string(),
                         title: article.title.to_string(),
@@ -520,17 +532,17 @@ fn clean_warc(
     Ok(false)
 }
 
-/// Writes an article file: rendered in memory and written at once, or for
-/// a huge article streamed, so it is not held twice.
-fn write_article(path: &Path, article: &crate::clean::Article) -> io::Result<()> {
+/// Writes article file `name` in `folder`: rendered in memory and written
+/// at once, or for a huge article streamed, so it is not held twice.
+fn write_article(folder: &Folder, name: &str, article: &crate::clean::Article) -> io::Result<()> {
     if article.rendered_len() <= 1 << 20 {
         let mut text = crate::reuse::take_string(&ARTICLE_TEXT, 0);
         article.render_into(&mut text);
-        let written = write_atomic(path, text.as_bytes());
+        let written = folder.write(name, text.as_bytes());
         crate::reuse::give(&ARTICLE_TEXT, text.into_bytes());
         written
     } else {
-        write_atomic_with(path, |w| article.write_to(w))
+        folder.write_with(name, |w| article.write_to(w))
     }
 }
 
@@ -541,6 +553,7 @@ fn write_outputs(
     job: &Job<'_>,
     entry: &mut Entry,
     payload: &mut Vec<Payload>,
+    folders: &mut Folders,
 ) -> io::Result<()> {
     let rel_dir = input.stem.parent().unwrap_or(Path::new(""));
     let stem = input
@@ -558,7 +571,7 @@ fn write_outputs(
         match opts.format {
             Format::Files => {
                 let name = article_file_name(&stem, n + 1);
-                write_article(&dir.join(&name), article)?;
+                write_article(folders.get(&dir), &name, article)?;
                 entry.articles.push(ArticleEntry {
                     file: joined_text(rel_dir, &name),
                     title: article.title.to_string(),
@@ -579,7 +592,7 @@ fn write_outputs(
             &joined_text(rel_dir, &[&stem, ".articles.txt"].concat()),
         ]
         .concat();
-        write_atomic_blocks(&dir.join(diff_file_name(&stem)), |w| {
+        folders.get(&dir).write_blocks(diff_file_name(&stem), |w| {
             write_unified_diff(w, &old, &new, text, cleaned)
         })?;
     }

@@ -4,7 +4,7 @@
 
 mod atomic;
 mod diff;
-pub use atomic::{write_atomic, write_atomic_blocks, write_atomic_with};
+pub use atomic::{Folder, Folders, write_atomic, write_atomic_with};
 pub use diff::write_unified_diff;
 pub mod shards;
 
