@@ -360,17 +360,20 @@ fn examine(
     clean_bytes(input, job, entry, payload, view, folders, bytes)
 }
 
-/// Reads an open file that its metadata says holds `len` bytes: one read
-/// for the whole and one that finds the end, where `File::read_to_end`
-/// would stat and seek the file again to size its buffer, then read in
-/// growing steps. A file that grew since is read to its end all the same.
+/// Reads an open file that its metadata says holds `len` bytes, most often
+/// in one read asking for more than that: a read of a file that comes
+/// short has reached its end. `File::read_to_end` would stat and seek the
+/// file again to size its buffer, then read in growing steps until a read
+/// returns nothing. A file that grew since is read to its end all the same.
 fn read_sized(file: &mut fs::File, len: u64) -> io::Result<Vec<u8>> {
     use io::Read;
     let want = usize::try_from(len).map_or(0, |n| n.saturating_add(1));
     let mut bytes = crate::reuse::take(&PAGE_BYTES, want);
     while bytes.len() < want {
+        let asked = bytes.capacity() - bytes.len();
         match read_into_spare(file, &mut bytes) {
             Ok(0) => break,
+            Ok(n) if n < asked && bytes.len() as u64 == len => break,
             Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => return Err(e),
