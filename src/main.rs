@@ -309,15 +309,22 @@ fn cmd_clean(args: CleanArgs) -> Result<ExitCode> {
         vcs: args.include_vcs,
         follow: args.follow,
     };
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.jobs.unwrap_or(0))
+        .build()?;
     // Folders are walked twice: first to count and check the inputs before
-    // anything is written, then lazily as they are cleaned.
+    // anything is written (on as many threads as will clean), then lazily
+    // as they are cleaned.
     let walker = if stdin {
         None
     } else {
         Some(batch::Walk::new(&args.inputs, Some(&out), &walk)?)
     };
     let (total, inputs): (usize, Box<dyn Iterator<Item = batch::Input> + Send>) = match &walker {
-        Some(w) => (w.count_checked()?, Box::new(w.inputs())),
+        Some(w) => (
+            w.count_checked(pool.current_num_threads())?,
+            Box::new(w.inputs()),
+        ),
         // Read by the batch itself when it comes to it; named `stdin.N.txt`.
         None => (
             1,
@@ -358,9 +365,6 @@ fn cmd_clean(args: CleanArgs) -> Result<ExitCode> {
             .with_context(|| format!("cannot create the report's folder {}", dir.display()))?;
     }
     let mut collector = args.report.as_ref().map(|_| Collector::new(500, 50));
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.jobs.unwrap_or(0))
-        .build()?;
     let bar = progress_bar(total as u64, args.quiet);
     let started = Instant::now();
     let mut on_done = |progress: Progress<'_>| {

@@ -182,15 +182,41 @@ impl<'a> Walk<'a> {
     /// in sorted order when `sorted` (the same ones either way).
     fn entries(
         &self,
-        arg: &'a PathBuf,
+        arg: &'a Path,
         sorted: bool,
     ) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> + Send + '_ {
-        let (opts, exclude) = (self.opts, self.exclude.as_ref());
-        let mut walk = WalkDir::new(arg).follow_links(opts.follow);
+        let mut walk = WalkDir::new(arg);
         if sorted {
             walk = walk.sort_by_file_name();
         }
-        walk.into_iter()
+        self.within(walk, arg)
+            .filter(move |entry| self.is_input(entry, arg))
+    }
+
+    /// Whether a walked entry of folder `arg` is an input: a file the
+    /// globs take, or an error to report.
+    fn is_input(&self, entry: &walkdir::Result<walkdir::DirEntry>, arg: &Path) -> bool {
+        match entry {
+            Ok(entry) => {
+                entry.file_type().is_file()
+                    && (self.include.as_ref())
+                        .is_none_or(|g| g.is_match(relative(entry.path(), arg)))
+            }
+            Err(_) => true,
+        }
+    }
+
+    /// What `walk`, of folder `arg` or of a folder in it, finds that is
+    /// not skipped: hidden, version-control or excluded entries (the folder
+    /// it starts from is taken as it is).
+    fn within(
+        &self,
+        walk: WalkDir,
+        arg: &'a Path,
+    ) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> + Send + '_ {
+        let (opts, exclude) = (self.opts, self.exclude.as_ref());
+        walk.follow_links(opts.follow)
+            .into_iter()
             .filter_entry(move |e| {
                 if e.depth() == 0 {
                     return true;
@@ -202,24 +228,96 @@ impl<'a> Walk<'a> {
                     && hidden_ok
                     && !exclude.is_some_and(|x| x.is_match(relative(e.path(), arg)))
             })
-            .filter(move |entry| match entry {
-                Ok(entry) => {
-                    entry.file_type().is_file()
-                        && (self.include.as_ref())
-                            .is_none_or(|g| g.is_match(relative(entry.path(), arg)))
-                }
-                Err(_) => true,
-            })
     }
 
     /// Walks once to count the inputs and to refuse two that would write
-    /// the same outputs, before anything is written. Only a 64-bit hash of
-    /// each output stem is kept; a repeated hash is confirmed by the walk
-    /// that [`Walk::inputs`] does, which finds the inputs with that stem.
+    /// the same outputs, before anything is written, on up to `threads`
+    /// threads: nothing else runs meanwhile. Only a 64-bit hash of each
+    /// output stem is kept; a repeated hash is confirmed by walking again
+    /// (see [`Walk::count_checked_alone`]).
+    pub fn count_checked(&self, threads: usize) -> Result<usize, InputError> {
+        // Following links, loops are found by the ancestors of one walk.
+        if threads <= 1 || self.opts.follow {
+            return self.count_checked_alone();
+        }
+        let mut hashes = Vec::new();
+        for (arg, &dir) in self.args.iter().zip(&self.dirs) {
+            if dir {
+                hashes.extend(self.stem_hashes(arg, threads));
+            } else {
+                hashes.push(Some(stem_hash(Path::new(stem_of(arg).as_ref()))));
+            }
+        }
+        let mut seen = HashSet::with_capacity(hashes.len());
+        if hashes.iter().flatten().all(|&h| seen.insert(h)) {
+            Ok(hashes.len())
+        } else {
+            self.count_checked_alone()
+        }
+    }
+
+    /// The hash of each input's output stem in folder `arg` (None for an
+    /// entry the walk could not reach), in no particular order: its
+    /// folders, a few levels down, are walked on `threads` threads.
+    fn stem_hashes(&self, arg: &'a Path, threads: usize) -> Vec<Option<u64>> {
+        let hash = |entry: walkdir::Result<walkdir::DirEntry>| {
+            (self.is_input(&entry, arg)).then(|| {
+                entry
+                    .ok()
+                    .map(|e| stem_hash(&out_stem(relative(e.path(), arg))))
+            })
+        };
+        // Split into enough folders to keep every thread busy: each level
+        // is listed, its files taken and its folders split further.
+        let (mut hashes, mut folders) = (Vec::new(), vec![arg.to_path_buf()]);
+        for _ in 0..4 {
+            if folders.len() >= threads * 8 {
+                break;
+            }
+            let mut below = Vec::new();
+            for folder in &folders {
+                for entry in self.within(WalkDir::new(folder).min_depth(1).max_depth(1), arg) {
+                    match &entry {
+                        Ok(e) if e.file_type().is_dir() => below.push(e.path().to_path_buf()),
+                        _ => hashes.extend(hash(entry)),
+                    }
+                }
+            }
+            folders = below;
+        }
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            let walkers: Vec<_> = (0..threads.min(folders.len()))
+                .map(|_| {
+                    s.spawn(|| {
+                        let mut hashes = Vec::new();
+                        while let Some(folder) =
+                            folders.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                        {
+                            let walk = WalkDir::new(folder).min_depth(1);
+                            hashes.extend(self.within(walk, arg).filter_map(hash));
+                        }
+                        hashes
+                    })
+                })
+                .collect();
+            for walker in walkers {
+                match walker.join() {
+                    Ok(found) => hashes.extend(found),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+        });
+        hashes
+    }
+
+    /// [`Walk::count_checked`] on this thread, naming the inputs that
+    /// clash: a repeated hash is confirmed by the walk that
+    /// [`Walk::inputs`] does, which finds the inputs with that stem.
     /// Folders are walked unsorted here: the count and the stems are the
     /// same in any order, and sorting each folder's names cost a quarter
     /// of the walk.
-    pub fn count_checked(&self) -> Result<usize, InputError> {
+    fn count_checked_alone(&self) -> Result<usize, InputError> {
         let mut seen: HashSet<u64> = HashSet::new();
         let mut n = 0;
         let mut check = |stem: Option<PathBuf>| -> Result<(), InputError> {
@@ -275,7 +373,7 @@ pub fn gather(
     opts: &WalkOptions,
 ) -> Result<Vec<Input>, InputError> {
     let walk = Walk::new(args, out, opts)?;
-    walk.count_checked()?;
+    walk.count_checked(1)?;
     Ok(walk.inputs().collect())
 }
 
@@ -460,6 +558,59 @@ mod tests {
         let args = [d.path().join("a/y.txt"), d.path().join("b/y.txt")];
         assert!(matches!(
             gather(&args, None, &WalkOptions::default()),
+            Err(InputError::Collision { .. })
+        ));
+    }
+
+    #[test]
+    fn counting_on_threads_finds_what_the_walk_does() {
+        let d = tempfile::tempdir().unwrap();
+        for i in 0..60 {
+            // Folders at several depths, some with one folder only.
+            let p = match i % 4 {
+                0 => format!("s{}/d{}/p{i}.txt", i % 5, i % 7),
+                1 => format!("s{}/only/deep/er/p{i}.html", i % 3),
+                2 => format!("s{}/.hid/p{i}.txt", i % 2),
+                _ => format!("p{i}.txt"),
+            };
+            let p = d.path().join(p);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, "x").unwrap();
+        }
+        fs::create_dir_all(d.path().join("s1/.git")).unwrap();
+        fs::write(d.path().join("s1/.git/HEAD"), "x").unwrap();
+        fs::create_dir_all(d.path().join("empty/er")).unwrap();
+        let args = [d.path().to_path_buf()];
+        for opts in [
+            WalkOptions::default(),
+            WalkOptions {
+                hidden: true,
+                vcs: true,
+                ..WalkOptions::default()
+            },
+            WalkOptions {
+                globs: vec!["**/*.txt".into()],
+                excludes: vec!["s2".into(), "**/d3".into()],
+                ..WalkOptions::default()
+            },
+        ] {
+            let walk = Walk::new(&args, None, &opts).unwrap();
+            let n = walk.inputs().count();
+            assert!(n > 0);
+            for threads in [1, 2, 4, 16] {
+                assert_eq!(
+                    walk.count_checked(threads).unwrap(),
+                    n,
+                    "{opts:?} {threads}"
+                );
+            }
+        }
+        // A clash is refused whatever the threads.
+        fs::write(d.path().join("s0/d0/p0.html"), "x").unwrap();
+        let opts = WalkOptions::default();
+        let walk = Walk::new(&args, None, &opts).unwrap();
+        assert!(matches!(
+            walk.count_checked(4),
             Err(InputError::Collision { .. })
         ));
     }
