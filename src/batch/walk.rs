@@ -240,36 +240,41 @@ impl<'a> Walk<'a> {
         if threads <= 1 || self.opts.follow {
             return self.count_checked_alone();
         }
-        let mut hashes = Vec::new();
+        let mut tally = Tally::default();
         for (arg, &dir) in self.args.iter().zip(&self.dirs) {
             if dir {
-                hashes.extend(self.stem_hashes(arg, threads));
+                self.tally_folder(arg, threads, &mut tally);
             } else {
-                hashes.push(Some(stem_hash(Path::new(stem_of(arg).as_ref()))));
+                tally
+                    .stems
+                    .push(stem_hash(Path::new(stem_of(arg).as_ref())));
             }
         }
-        let mut seen = HashSet::with_capacity(hashes.len());
-        if hashes.iter().flatten().all(|&h| seen.insert(h)) {
-            Ok(hashes.len())
-        } else {
-            self.count_checked_alone()
+        let n = tally.stems.len() + tally.unreachable;
+        // Sorted rather than put in a set: half the memory, for millions.
+        tally.stems.sort_unstable();
+        if tally.stems.windows(2).any(|w| w[0] == w[1]) {
+            return self.count_checked_alone();
         }
+        Ok(n)
     }
 
-    /// The hash of each input's output stem in folder `arg` (None for an
-    /// entry the walk could not reach), in no particular order: its
-    /// folders, a few levels down, are walked on `threads` threads.
-    fn stem_hashes(&self, arg: &'a Path, threads: usize) -> Vec<Option<u64>> {
-        let hash = |entry: walkdir::Result<walkdir::DirEntry>| {
-            (self.is_input(&entry, arg)).then(|| {
-                entry
-                    .ok()
-                    .map(|e| stem_hash(&out_stem(relative(e.path(), arg))))
-            })
+    /// Tallies the inputs in folder `arg`, its folders a few levels down
+    /// walked on `threads` threads.
+    fn tally_folder(&self, arg: &'a Path, threads: usize, tally: &mut Tally) {
+        let add = |tally: &mut Tally, entry: walkdir::Result<walkdir::DirEntry>| {
+            if self.is_input(&entry, arg) {
+                match entry {
+                    Ok(e) => tally
+                        .stems
+                        .push(stem_hash(&out_stem(relative(e.path(), arg)))),
+                    Err(_) => tally.unreachable += 1,
+                }
+            }
         };
         // Split into enough folders to keep every thread busy: each level
         // is listed, its files taken and its folders split further.
-        let (mut hashes, mut folders) = (Vec::new(), vec![arg.to_path_buf()]);
+        let mut folders = vec![arg.to_path_buf()];
         for _ in 0..4 {
             if folders.len() >= threads * 8 {
                 break;
@@ -279,7 +284,7 @@ impl<'a> Walk<'a> {
                 for entry in self.within(WalkDir::new(folder).min_depth(1).max_depth(1), arg) {
                     match &entry {
                         Ok(e) if e.file_type().is_dir() => below.push(e.path().to_path_buf()),
-                        _ => hashes.extend(hash(entry)),
+                        _ => add(tally, entry),
                     }
                 }
             }
@@ -290,25 +295,29 @@ impl<'a> Walk<'a> {
             let walkers: Vec<_> = (0..threads.min(folders.len()))
                 .map(|_| {
                     s.spawn(|| {
-                        let mut hashes = Vec::new();
+                        let mut found = Tally::default();
                         while let Some(folder) =
                             folders.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
                         {
                             let walk = WalkDir::new(folder).min_depth(1);
-                            hashes.extend(self.within(walk, arg).filter_map(hash));
+                            for entry in self.within(walk, arg) {
+                                add(&mut found, entry);
+                            }
                         }
-                        hashes
+                        found
                     })
                 })
                 .collect();
             for walker in walkers {
                 match walker.join() {
-                    Ok(found) => hashes.extend(found),
+                    Ok(found) => {
+                        tally.stems.extend(found.stems);
+                        tally.unreachable += found.unreachable;
+                    }
                     Err(panic) => std::panic::resume_unwind(panic),
                 }
             }
         });
-        hashes
     }
 
     /// [`Walk::count_checked`] on this thread, naming the inputs that
@@ -358,6 +367,15 @@ impl<'a> Walk<'a> {
             None => Ok(()),
         }
     }
+}
+
+/// What the counting walk keeps of the inputs it finds.
+#[derive(Default)]
+struct Tally {
+    /// The hash of each input's output stem.
+    stems: Vec<u64>,
+    /// Entries the walk could not reach, each an input to report.
+    unreachable: usize,
 }
 
 fn stem_hash(stem: &Path) -> u64 {
