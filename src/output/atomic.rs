@@ -9,7 +9,8 @@
 //! system without `O_TMPFILE`) the content goes to a hidden temporary file
 //! beside the target, renamed into place. A target that already exists
 //! (a second run into the same folder) is replaced by a rename, so readers
-//! see the old file or the new one, never neither.
+//! see the old file or the new one, never neither. Files written through a
+//! [`Folder`] held open are made and named relative to it.
 
 use std::ffi::{OsStr, OsString};
 use std::fs;
@@ -60,10 +61,6 @@ impl Folder {
             #[cfg(target_os = "linux")]
             fd: None,
         }
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     /// Writes `data` to the file `name` in this folder atomically.
