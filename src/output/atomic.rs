@@ -101,9 +101,9 @@ impl Folder {
         fill: impl FnOnce(&mut fs::File) -> io::Result<()>,
     ) -> io::Result<()> {
         #[cfg(target_os = "linux")]
-        if let Some(mut f) = unnamed::create(self)? {
-            fill(&mut f)?;
-            return unnamed::publish(&f, self, name);
+        if let Some(mut made) = unnamed::create(self)? {
+            fill(&mut made.file)?;
+            return unnamed::publish(&made, self, name);
         }
         through_temp(&self.path.join(name), |tmp| {
             let mut f = fs::File::create(tmp)?;
@@ -204,20 +204,16 @@ mod unnamed {
         rustix::fs::open(path, flags, Mode::empty()).ok()
     }
 
-    impl Folder {
-        /// Where names in this folder are resolved from, and the name
-        /// `name` is there.
-        fn at<'a>(&'a self, name: &'a OsStr) -> (BorrowedFd<'a>, Cow<'a, Path>) {
-            match &self.fd {
-                Some(fd) => (fd.as_fd(), Cow::Borrowed(Path::new(name))),
-                None => (CWD, Cow::Owned(self.path.join(name))),
-            }
-        }
+    /// An unnamed file, made in its folder through the folder's handle or
+    /// by the folder's path.
+    pub(super) struct Unnamed {
+        pub(super) file: File,
+        by_path: bool,
     }
 
     /// An unnamed file in `folder`, or `None` where they are not supported
     /// (the caller then writes through a named temporary file).
-    pub(super) fn create(folder: &Folder) -> io::Result<Option<File>> {
+    pub(super) fn create(folder: &Folder) -> io::Result<Option<Unnamed>> {
         if !UNNAMED.load(Relaxed) {
             return Ok(None);
         }
@@ -225,12 +221,20 @@ mod unnamed {
         let flags = OFlags::TMPFILE | OFlags::RDWR | OFlags::CLOEXEC;
         // The mode `File::create` gives, less the umask.
         let mode = Mode::from_raw_mode(0o666);
+        let by_path = || rustix::fs::open(&folder.path, flags, mode).map(|fd| (fd, true));
         let made = match &folder.fd {
-            Some(fd) => rustix::fs::openat(fd, ".", flags, mode),
-            None => rustix::fs::open(&folder.path, flags, mode),
+            // A handle that fails (its folder removed, or replaced since)
+            // gives way to the path, which finds the folder there now or
+            // tells why there is none.
+            Some(fd) => (rustix::fs::openat(fd, ".", flags, mode).map(|fd| (fd, false)))
+                .or_else(|_| by_path()),
+            None => by_path(),
         };
         match made {
-            Ok(fd) => Ok(Some(File::from(fd))),
+            Ok((fd, by_path)) => Ok(Some(Unnamed {
+                file: File::from(fd),
+                by_path,
+            })),
             // No O_TMPFILE on this file system (or kernel).
             Err(Errno::OPNOTSUPP | Errno::ISDIR | Errno::INVAL) => {
                 UNNAMED.store(false, Relaxed);
@@ -240,9 +244,14 @@ mod unnamed {
         }
     }
 
-    /// Gives the written unnamed file `f` its name `name` in `folder`.
-    pub(super) fn publish(f: &File, folder: &Folder, name: &OsStr) -> io::Result<()> {
-        let (at, to) = folder.at(name);
+    /// Gives the written unnamed file `made` its name `name` in `folder`.
+    pub(super) fn publish(made: &Unnamed, folder: &Folder, name: &OsStr) -> io::Result<()> {
+        let f = &made.file;
+        // Named where it was made.
+        let (at, to) = match &folder.fd {
+            Some(fd) if !made.by_path => (fd.as_fd(), Cow::Borrowed(Path::new(name))),
+            _ => (CWD, Cow::Owned(folder.path.join(name))),
+        };
         match link(f, at, &to) {
             Ok(()) => Ok(()),
             // Replaced by a rename, which is atomic where unlinking first
@@ -268,12 +277,22 @@ mod unnamed {
 
     /// Links `f` as `to`, resolved from `at`.
     fn link(f: &File, at: BorrowedFd<'_>, to: &Path) -> io::Result<()> {
-        if EMPTY_PATH.load(Relaxed) {
-            match rustix::fs::linkat(f, "", at, to, AtFlags::EMPTY_PATH) {
-                Err(Errno::NOENT | Errno::PERM) => EMPTY_PATH.store(false, Relaxed),
-                result => return Ok(result?),
-            }
+        if !EMPTY_PATH.load(Relaxed) {
+            return link_by_proc(f, at, to);
         }
+        match rustix::fs::linkat(f, "", at, to, AtFlags::EMPTY_PATH) {
+            // Refused, or the folder is gone: only when `/proc` links it
+            // was it the flag that failed, and the next files go that way.
+            Err(e @ (Errno::NOENT | Errno::PERM)) => {
+                link_by_proc(f, at, to).map_err(|_| io::Error::from(e))?;
+                EMPTY_PATH.store(false, Relaxed);
+                Ok(())
+            }
+            result => Ok(result?),
+        }
+    }
+
+    fn link_by_proc(f: &File, at: BorrowedFd<'_>, to: &Path) -> io::Result<()> {
         let by_proc = format!("/proc/self/fd/{}", f.as_raw_fd());
         Ok(rustix::fs::linkat(
             CWD,
@@ -299,13 +318,32 @@ mod unnamed {
         fn an_unnamed_file_copied_through_a_temp_keeps_its_content() {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("a.txt");
-            let Some(mut f) = create(&Folder::open(dir.path())).unwrap() else {
+            let Some(mut made) = create(&Folder::open(dir.path())).unwrap() else {
                 return; // no O_TMPFILE on this file system
             };
-            f.write_all(b"copied whole").unwrap();
-            super::super::through_temp(&path, |tmp| copy(&f, tmp)).unwrap();
+            made.file.write_all(b"copied whole").unwrap();
+            super::super::through_temp(&path, |tmp| copy(&made.file, tmp)).unwrap();
             assert_eq!(std::fs::read(&path).unwrap(), b"copied whole");
             assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        }
+
+        #[test]
+        fn a_held_folder_removed_is_written_by_its_path_and_changes_no_way_of_writing() {
+            let dir = tempfile::tempdir().unwrap();
+            let sub = dir.path().join("gone");
+            std::fs::create_dir(&sub).unwrap();
+            let folder = Folder::open(&sub);
+            let ways = || (UNNAMED.load(Relaxed), EMPTY_PATH.load(Relaxed));
+            let before = ways();
+            std::fs::remove_dir(&sub).unwrap();
+            let e = folder.write("a.txt", b"x").unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::NotFound);
+            assert_eq!(ways(), before);
+            // Made again under the same name: written there, by its path.
+            std::fs::create_dir(&sub).unwrap();
+            folder.write("a.txt", b"again").unwrap();
+            assert_eq!(std::fs::read(sub.join("a.txt")).unwrap(), b"again");
+            assert_eq!(ways(), before);
         }
 
         #[test]
