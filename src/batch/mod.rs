@@ -13,6 +13,7 @@
 mod ahead;
 pub mod manifest;
 mod order;
+mod read;
 pub mod walk;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -35,6 +36,7 @@ use crate::rules::RuleSet;
 use ahead::Ahead;
 pub use manifest::{ArticleEntry, Entry, Status};
 use order::{Feed, Records, Run};
+use read::{Opened, read_sized};
 pub use walk::{Input, InputError, Walk, WalkOptions, gather};
 
 /// How articles are written.
@@ -209,7 +211,11 @@ pub fn run(
         let mut ahead = Ahead::new(previous.is_empty());
         let mut folders = Folders::default();
         while let Some((seq, input, file)) = ahead.next(|wait| run.next(&feed, wait)) {
-            let done = process(&input, file, &job, &mut folders);
+            let opened = Opened {
+                file,
+                waits: &ahead.waits,
+            };
+            let done = process(&input, opened, &job, &mut folders);
             if !records.leave(seq, done, &mut batch, &feed) {
                 break;
             }
@@ -273,15 +279,15 @@ impl Job<'_> {
     }
 }
 
-/// Reads, decodes, cleans and writes one input (from `file` when it was
+/// Reads, decodes, cleans and writes one input (from its file when it was
 /// opened ahead) into `folders`. Never panics on bad input.
-fn process(input: &Input, file: Option<fs::File>, job: &Job<'_>, folders: &mut Folders) -> Done {
+fn process(input: &Input, opened: Opened<'_>, job: &Job<'_>, folders: &mut Folders) -> Done {
     let mut entry = Entry::new(path_text(&input.path), Status::Failed);
     let mut payload = Vec::new();
     let mut view = None;
     let outcome = examine(
         input,
-        file,
+        opened,
         job,
         &mut entry,
         &mut payload,
@@ -307,7 +313,7 @@ fn process(input: &Input, file: Option<fs::File>, job: &Job<'_>, folders: &mut F
 /// `Ok(true)` when a previous run's entry was reused; `Err` for a skip or failure.
 fn examine(
     input: &Input,
-    opened: Option<fs::File>,
+    opened: Opened<'_>,
     job: &Job<'_>,
     entry: &mut Entry,
     payload: &mut Vec<Payload>,
@@ -330,7 +336,7 @@ fn examine(
     }
     // Opened once (maybe ahead): its size and time come from the open
     // file, and the read fills a buffer of that size.
-    let mut file = match opened {
+    let mut file = match opened.file {
         Some(file) => file,
         None => fs::File::open(&input.path).map_err(read_error)?,
     };
@@ -355,52 +361,9 @@ fn examine(
             ),
         ));
     }
-    let bytes = read_sized(&mut file, meta.len()).map_err(read_error)?;
+    let bytes = read_sized(&mut file, meta.len(), opened.waits).map_err(read_error)?;
     drop(file);
     clean_bytes(input, job, entry, payload, view, folders, bytes)
-}
-
-/// Reads an open file that its metadata says holds `len` bytes, most often
-/// in one read asking for more than that: a read of a file that comes
-/// short has reached its end. `File::read_to_end` would stat and seek the
-/// file again to size its buffer, then read in growing steps until a read
-/// returns nothing. A file that grew since is read to its end all the same.
-fn read_sized(file: &mut fs::File, len: u64) -> io::Result<Vec<u8>> {
-    use io::Read;
-    let want = usize::try_from(len).map_or(0, |n| n.saturating_add(1));
-    let mut bytes = crate::reuse::take(&PAGE_BYTES, want);
-    while bytes.len() < want {
-        let asked = bytes.capacity() - bytes.len();
-        match read_into_spare(file, &mut bytes) {
-            Ok(0) => break,
-            Ok(n) if n < asked && bytes.len() as u64 == len => break,
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    if bytes.len() >= want {
-        file.read_to_end(&mut bytes)?;
-    }
-    Ok(bytes)
-}
-
-/// One read into `buf`'s spare capacity, which grows `buf`: pages are read
-/// into memory that is never zeroed first (zeroing cost as much as a
-/// tenth of cleaning a page).
-#[cfg(unix)]
-fn read_into_spare(file: &fs::File, buf: &mut Vec<u8>) -> io::Result<usize> {
-    Ok(rustix::io::read(file, rustix::buffer::spare_capacity(buf))?)
-}
-
-#[cfg(not(unix))]
-fn read_into_spare(file: &fs::File, buf: &mut Vec<u8>) -> io::Result<usize> {
-    use io::Read;
-    let filled = buf.len();
-    buf.resize(buf.capacity(), 0);
-    let n = (&*file).read(&mut buf[filled..]);
-    buf.truncate(filled + n.as_ref().map_or(0, |&n| n));
-    n
 }
 
 /// Decodes, cleans and writes one page's bytes.
@@ -600,26 +563,4 @@ fn write_outputs(
         })?;
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_file_is_read_whole_whatever_size_its_metadata_gave() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("page.txt");
-        let text: Vec<u8> = (0..50_000u32).map(|i| b'a' + (i % 26) as u8).collect();
-        fs::write(&path, &text).unwrap();
-        // As stated, grown since (stated smaller), shrunk since, and empty.
-        for stated in [50_000, 49_000, 0, 60_000] {
-            let mut file = fs::File::open(&path).unwrap();
-            assert_eq!(
-                read_sized(&mut file, stated).unwrap(),
-                text,
-                "stated {stated}"
-            );
-        }
-    }
 }
