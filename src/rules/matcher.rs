@@ -251,6 +251,10 @@ struct Caches {
     fwd: Option<GroupCache>,
     rev: Option<GroupCache>,
     floating: Vec<meta::Cache>,
+    /// One per page-searched pattern: the thread's own, where the regex's
+    /// shared pool would hand its cache out, on every line tried, without
+    /// a lock only to the first thread that asked.
+    paged: Vec<meta::Cache>,
 }
 
 /// A group's per-thread state.
@@ -420,6 +424,7 @@ impl Matcher {
             fwd: g.fwd.as_ref().map(Group::create_cache),
             rev: g.rev.as_ref().map(Group::create_cache),
             floating: g.floating.iter().map(|(_, re)| re.create_cache()).collect(),
+            paged: g.paged.iter().map(|(_, re)| re.create_cache()).collect(),
         });
         Matcher {
             groups,
@@ -445,7 +450,13 @@ impl Matcher {
     /// The (line, pattern id) pairs of the page-searched patterns, sorted:
     /// each pattern is searched once over `text`, and a line it hits is
     /// checked on its own (its range is trimmed, so a hit can reach past it).
-    pub fn page_hits(&self, text: &str, lines: &[std::ops::Range<usize>]) -> Vec<(usize, usize)> {
+    pub fn page_hits(
+        &self,
+        text: &str,
+        lines: &[std::ops::Range<usize>],
+        scratch: &mut Scratch<'_>,
+    ) -> Vec<(usize, usize)> {
+        let caches = &mut *scratch.caches;
         // (line, search) pairs: the lines each search found.
         let mut candidates = Vec::new();
         // Only when a folded search needs it.
@@ -483,7 +494,7 @@ impl Matcher {
             let line = &text[lines[l].clone()];
             for &a in &self.groups.searches[k].alts {
                 let (id, re) = &self.groups.paged[a];
-                if re.is_match(line) {
+                if re.is_match_with(&mut caches.paged[a], &line.into()) {
                     hits.push((l, *id));
                 }
             }
@@ -498,8 +509,9 @@ impl Matcher {
     pub fn matches_with(&self, line: &str, scratch: &mut Scratch<'_>, out: &mut Vec<usize>) {
         let start = out.len();
         self.matches_unpaged(line, scratch, out);
-        for (id, re) in &self.groups.paged {
-            if re.is_match(line) {
+        let caches = &mut scratch.caches.paged;
+        for ((id, re), cache) in self.groups.paged.iter().zip(caches) {
+            if re.is_match_with(cache, &line.into()) {
                 out.push(*id);
             }
         }
@@ -524,8 +536,8 @@ impl Matcher {
         lines: &[std::ops::Range<usize>],
         mut found: impl FnMut(usize, &[usize]),
     ) {
-        let hits = self.page_hits(text, lines);
         let mut scratch = self.scratch();
+        let hits = self.page_hits(text, lines, &mut scratch);
         let caches = &mut *scratch.caches;
         let (mut out, mut paged) = (Vec::new(), 0);
         for (l, r) in lines.iter().enumerate() {
@@ -1005,8 +1017,8 @@ mod tests {
             Dawn © Jo Marsh/AFP\nA © B. Then more\n© x\n© y.\nPhoto: Jo Marsh\nImage: a. b\n  © z  \nQx\rZ\n\
             Jo Marsh/AFP VIA Getty ImageS\nall rightſ reserved\n\u{212a}ELVIN Scale\nkelvin scale\nvia getty\n";
         let lines = crate::clean::lines::split(page);
-        let hits = m.page_hits(page, &lines);
         let mut scratch = m.scratch();
+        let hits = m.page_hits(page, &lines, &mut scratch);
         for (l, r) in lines.iter().enumerate().filter(|(_, r)| !r.is_empty()) {
             let line = &page[r.clone()];
             let mut got = Vec::new();
@@ -1053,7 +1065,10 @@ mod tests {
         assert_eq!(m.groups.searches.len(), 1);
         let page = "a ZEBRA 3 here\nzebra\n\nZebra 9 and zebra 0\n";
         let lines = crate::clean::lines::split(page);
-        assert_eq!(m.page_hits(page, &lines), [(0, 3), (3, 0), (3, 9)]);
+        assert_eq!(
+            m.page_hits(page, &lines, &mut m.scratch()),
+            [(0, 3), (3, 0), (3, 9)]
+        );
     }
 
     #[test]
