@@ -8,7 +8,6 @@
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::path::Path;
 
 use super::Input;
 use super::read::Waits;
@@ -80,7 +79,7 @@ impl Ahead {
 /// None when it cannot be opened (cleaning it opens it again, and reports
 /// why it cannot).
 fn open_ahead(input: &Input, advise: bool) -> Option<File> {
-    if input.error.is_some() || input.path == Path::new("-") {
+    if input.error.is_some() || input.path.as_os_str() == "-" {
         return None;
     }
     let file = File::open(&input.path).ok()?;

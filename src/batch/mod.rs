@@ -329,7 +329,7 @@ fn examine(
         io::ErrorKind::NotFound => failed("vanished", &e),
         _ => failed("unreadable", &e),
     };
-    if input.path == Path::new("-") {
+    if input.path.as_os_str() == "-" {
         let mut bytes = Vec::new();
         io::Read::read_to_end(&mut io::stdin().lock(), &mut bytes).map_err(read_error)?;
         return clean_bytes(input, job, entry, payload, view, folders, bytes);

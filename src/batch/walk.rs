@@ -187,7 +187,7 @@ impl<'a> Walk<'a> {
     ) -> impl Iterator<Item = walkdir::Result<walkdir::DirEntry>> + Send + '_ {
         let mut walk = WalkDir::new(arg);
         if sorted {
-            walk = walk.sort_by_file_name();
+            walk = walk.sort_by(|a, b| entry_name(a).cmp(entry_name(b)));
         }
         self.within(walk, arg)
             .filter(move |entry| self.is_input(entry, arg))
@@ -221,7 +221,7 @@ impl<'a> Walk<'a> {
                 if e.depth() == 0 {
                     return true;
                 }
-                let name = e.file_name().to_string_lossy();
+                let name = entry_name(e).to_string_lossy();
                 let vcs = e.file_type().is_dir() && VCS_DIRS.contains(&name.as_ref());
                 let hidden_ok = opts.hidden || vcs || !name.starts_with('.');
                 (!vcs || opts.vcs)
@@ -413,6 +413,14 @@ fn relative<'p>(path: &'p Path, base: &Path) -> &'p Path {
 /// Where a walked file's outputs go, relative to OUT: its folders inside
 /// the walked folder, then its stem.
 fn out_stem(rel: &Path) -> PathBuf {
+    if let Some((dir, name)) = plain_split(rel) {
+        let stem = name_stem(name);
+        return PathBuf::from(if dir.is_empty() {
+            stem.to_owned()
+        } else {
+            [dir, "/", stem].concat()
+        });
+    }
     let stem = stem_of(rel);
     match rel.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.join(stem.as_ref()),
@@ -420,26 +428,37 @@ fn out_stem(rel: &Path) -> PathBuf {
     }
 }
 
+/// A relative UTF-8 path of plain names joined by single `/`s (as walked
+/// paths are, cut to their folder), split at its last `/` into what
+/// `Path::parent` and `Path::file_name` give, without their parsing of
+/// every component (which cost more than the rest of finding an input's
+/// outputs); None for any other path, which takes that parsing.
+#[cfg(unix)]
+fn plain_split(path: &Path) -> Option<(&str, &str)> {
+    let s = path.to_str()?;
+    // Every name non-empty and neither `.` nor `..`: no `/` at either
+    // end, no `//`, and no `.` or `..` between `/`s or the ends.
+    let b = s.as_bytes();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'/', b).chain([b.len()]) {
+        if matches!(&b[start..end], b"" | b"." | b"..") {
+            return None;
+        }
+        start = end + 1;
+    }
+    Some(s.rsplit_once('/').unwrap_or(("", s)))
+}
+
+#[cfg(not(unix))]
+fn plain_split(_: &Path) -> Option<(&str, &str)> {
+    None
+}
+
 /// A file name without its last extension (`a.b.txt` → `a.b`), and
 /// without a compression suffix first (`a.txt.gz` → `a`).
 fn stem_of(path: &Path) -> std::borrow::Cow<'_, str> {
     let full = path.file_name().unwrap_or_default().to_string_lossy();
-    let mut name: &str = &full;
-    if let Some(s) = [".gz", ".zst", ".zstd"]
-        .iter()
-        .find_map(|ext| name.strip_suffix(ext).filter(|s| !s.is_empty()))
-    {
-        name = s;
-    }
-    // Crawl archives name their format with two suffixes.
-    let stem = [".warc.wet", ".warc"]
-        .iter()
-        .find_map(|ext| name.strip_suffix(ext).filter(|s| !s.is_empty()))
-        .unwrap_or_else(|| match name.rfind('.') {
-            Some(i) if i > 0 => &name[..i],
-            _ => name,
-        });
-    let len = stem.len();
+    let len = name_stem(&full).len();
     match full {
         std::borrow::Cow::Borrowed(f) => std::borrow::Cow::Borrowed(&f[..len]),
         std::borrow::Cow::Owned(mut f) => {
@@ -447,6 +466,45 @@ fn stem_of(path: &Path) -> std::borrow::Cow<'_, str> {
             std::borrow::Cow::Owned(f)
         }
     }
+}
+
+/// [`stem_of`] a file name: the name cut short.
+fn name_stem(full: &str) -> &str {
+    fn cut<'n>(name: &'n str, ext: &str) -> Option<&'n str> {
+        name.strip_suffix(ext).filter(|s| !s.is_empty())
+    }
+    let name = match full.as_bytes().last() {
+        Some(b'z') => cut(full, ".gz"),
+        Some(b't') => cut(full, ".zst"),
+        Some(b'd') => cut(full, ".zstd"),
+        _ => None,
+    }
+    .unwrap_or(full);
+    // Crawl archives name their format with two suffixes.
+    if let Some(stem) = cut(name, ".warc.wet").or_else(|| cut(name, ".warc")) {
+        return stem;
+    }
+    match memchr::memrchr(b'.', name.as_bytes()) {
+        Some(i) if i > 0 => &name[..i],
+        _ => name,
+    }
+}
+
+/// The name of an entry below the walked folder: the last part of its
+/// path, which walkdir joined to its folder's (`DirEntry::file_name`
+/// parses the whole path for it, on every comparison of a sort).
+fn entry_name(e: &walkdir::DirEntry) -> &std::ffi::OsStr {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let b = e.path().as_os_str().as_bytes();
+        if let Some(i) = memchr::memrchr(b'/', b)
+            && !matches!(&b[i + 1..], b"" | b"." | b"..")
+        {
+            return std::ffi::OsStr::from_bytes(&b[i + 1..]);
+        }
+    }
+    e.file_name()
 }
 
 /// An absolute, link-resolved path, also for paths that do not exist yet:
@@ -495,12 +553,59 @@ mod tests {
                 "{path:?}"
             );
         }
-        assert_eq!(stem_of(Path::new("d/a.b.txt.gz")), "a.b");
+        for (name, stem) in [
+            ("d/a.b.txt.gz", "a.b"),
+            ("a.zst", "a"),
+            ("a.txt.zstd", "a"),
+            ("x.warc.wet.gz", "x"),
+            ("x.warc", "x"),
+            (".warc", ".warc"),
+            (".gz", ".gz"),
+            ("..txt", "."),
+            ("noext", "noext"),
+            ("a.tar.gz", "a"),
+        ] {
+            assert_eq!(stem_of(Path::new(name)), stem, "{name}");
+        }
         assert_eq!(
             out_stem(Path::new("d/e/crawl.warc.gz")),
             Path::new("d/e/crawl")
         );
         assert_eq!(out_stem(Path::new(".txt")), Path::new(".txt"));
+    }
+
+    /// [`out_stem`] the way it was first written: by `Path::parent`,
+    /// `Path::file_name` and `Path::join` alone.
+    fn out_stem_by_components(rel: &Path) -> PathBuf {
+        let stem = stem_of(rel);
+        match rel.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.join(stem.as_ref()),
+            _ => PathBuf::from(stem.into_owned()),
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn output_stems_are_those_path_components_give(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "a", "b.txt", ".", "..", "", ".txt", "x.warc.gz", "é.html", "c.d.zst",
+                ]),
+                1..6,
+            ),
+            lead in proptest::bool::ANY,
+            trail in proptest::bool::ANY,
+        ) {
+            let mut s = parts.join("/");
+            if lead {
+                s.insert(0, '/');
+            }
+            if trail {
+                s.push('/');
+            }
+            let rel = Path::new(&s);
+            proptest::prop_assert_eq!(out_stem(rel), out_stem_by_components(rel), "{:?}", s);
+        }
     }
 
     fn tree() -> tempfile::TempDir {
