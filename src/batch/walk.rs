@@ -421,6 +421,12 @@ fn out_stem(rel: &Path) -> PathBuf {
             [dir, "/", stem].concat()
         });
     }
+    out_stem_by_components(rel)
+}
+
+/// [`out_stem`] of any path, by `Path::parent`, `Path::file_name` and
+/// `Path::join`.
+fn out_stem_by_components(rel: &Path) -> PathBuf {
     let stem = stem_of(rel);
     match rel.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.join(stem.as_ref()),
@@ -441,12 +447,21 @@ fn plain_split(path: &Path) -> Option<(&str, &str)> {
     let b = s.as_bytes();
     let mut start = 0;
     for end in memchr::memchr_iter(b'/', b).chain([b.len()]) {
-        if matches!(&b[start..end], b"" | b"." | b"..") {
+        if !is_plain_name(&b[start..end]) {
             return None;
         }
         start = end + 1;
     }
-    Some(s.rsplit_once('/').unwrap_or(("", s)))
+    Some(match memchr::memrchr(b'/', b) {
+        Some(i) => (&s[..i], &s[i + 1..]),
+        None => ("", s),
+    })
+}
+
+/// Whether a path's part names an entry: not empty, `.` or `..`.
+#[cfg(unix)]
+fn is_plain_name(name: &[u8]) -> bool {
+    !matches!(name, b"" | b"." | b"..")
 }
 
 #[cfg(not(unix))]
@@ -499,7 +514,7 @@ fn entry_name(e: &walkdir::DirEntry) -> &std::ffi::OsStr {
         use std::os::unix::ffi::OsStrExt;
         let b = e.path().as_os_str().as_bytes();
         if let Some(i) = memchr::memrchr(b'/', b)
-            && !matches!(&b[i + 1..], b"" | b"." | b"..")
+            && is_plain_name(&b[i + 1..])
         {
             return std::ffi::OsStr::from_bytes(&b[i + 1..]);
         }
@@ -572,16 +587,6 @@ mod tests {
             Path::new("d/e/crawl")
         );
         assert_eq!(out_stem(Path::new(".txt")), Path::new(".txt"));
-    }
-
-    /// [`out_stem`] the way it was first written: by `Path::parent`,
-    /// `Path::file_name` and `Path::join` alone.
-    fn out_stem_by_components(rel: &Path) -> PathBuf {
-        let stem = stem_of(rel);
-        match rel.parent() {
-            Some(dir) if !dir.as_os_str().is_empty() => dir.join(stem.as_ref()),
-            _ => PathBuf::from(stem.into_owned()),
-        }
     }
 
     proptest::proptest! {
