@@ -10,6 +10,9 @@
 # It first waits until SETTLE seconds (default 480) have passed since the
 # previous run deleted its outputs (see below).
 #
+# PGO=1 also builds husk with profile-guided optimisation (bench/pgo.sh,
+# which needs llvm-profdata) and times that build too, in the same rounds.
+#
 # CACHE=cold drops the page cache before each timed run (needs root), so
 # that every command reads the corpus from disk, as a crawl just copied in
 # or left idle would be; the default, warm, times the work on cached files.
@@ -30,6 +33,11 @@ case "$CACHE" in
 esac
 
 cargo build --release --quiet --bin husk --example gen_corpus --example copy_floor
+names="floor clean diff"
+if [ "${PGO:-0}" = 1 ]; then
+  pgo=$(bench/pgo.sh)
+  names="$names clean-pgo diff-pgo"
+fi
 
 # Files created within minutes of deleting a large tree are much slower to
 # create (ext4 skips inodes freed in the last minutes, one by one), and
@@ -74,6 +82,10 @@ for r in $(seq 1 "$ROUNDS"); do
   timed floor target/release/examples/copy_floor "$corpus" "$runs/floor-$r" --jobs "$JOBS"
   timed clean target/release/husk clean "$corpus" -o "$runs/clean-$r" -q -j "$JOBS"
   timed diff target/release/husk clean "$corpus" -o "$runs/diff-$r" -q -j "$JOBS" --diff
+  if [ -n "${pgo:-}" ]; then
+    timed clean-pgo "$pgo" clean "$corpus" -o "$runs/clean-pgo-$r" -q -j "$JOBS"
+    timed diff-pgo "$pgo" clean "$corpus" -o "$runs/diff-pgo-$r" -q -j "$JOBS" --diff
+  fi
 done
 
 steal_after=$(steal)
@@ -81,21 +93,27 @@ steal_after=$(steal)
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 floor=$(awk '$1=="floor"{print $2}' "$times" | median)
 printf '\n%s pages (%s files, %.1f MB), %s threads, %s rounds, %s page cache, medians:\n\n' "$PAGES" "$files" "$(echo "$bytes / 1000000" | bc -l)" "$JOBS" "$ROUNDS" "$CACHE"
-printf '| %-22s | %8s | %8s | %9s | %12s | %8s | %8s | %8s |\n' command "wall s" "MB/s" "files/s" "peak RSS MB" "× floor" "user s" "sys s"
-printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' ------------------------ ---------- ---------- ----------- -------------- ---------- ---------- ----------
-for name in floor clean diff; do
+printf '| %-24s | %8s | %8s | %9s | %12s | %8s | %8s | %8s |\n' command "wall s" "MB/s" "files/s" "peak RSS MB" "× floor" "user s" "sys s"
+printf '|%s|%s|%s|%s|%s|%s|%s|%s|\n' -------------------------- ---------- ---------- ----------- -------------- ---------- ---------- ----------
+for name in $names; do
   secs=$(awk -v n=$name '$1==n{print $2}' "$times" | median)
   rss=$(awk -v n=$name '$1==n{print $3}' "$times" | median)
   usr=$(awk -v n=$name '$1==n{print $4}' "$times" | median)
   sys=$(awk -v n=$name '$1==n{print $5}' "$times" | median)
-  label=$name; [ "$name" = floor ] && label="copy floor"; [ "$name" = clean ] && label="husk clean"; [ "$name" = diff ] && label="husk clean --diff"
+  case $name in
+    floor) label="copy floor" ;;
+    clean) label="husk clean" ;;
+    diff) label="husk clean --diff" ;;
+    clean-pgo) label="husk clean (PGO)" ;;
+    diff-pgo) label="husk clean --diff (PGO)" ;;
+  esac
   awk -v l="$label" -v s="$secs" -v r="$rss" -v b="$bytes" -v f="$files" -v fl="$floor" -v u="$usr" -v y="$sys" 'BEGIN {
-    printf "| %-22s | %8.2f | %8.1f | %9.0f | %12.1f | %8.2f | %8.2f | %8.2f |\n", l, s, b/1e6/s, f/s, r/1024, s/fl, u, y }'
+    printf "| %-24s | %8.2f | %8.1f | %9.0f | %12.1f | %8.2f | %8.2f | %8.2f |\n", l, s, b/1e6/s, f/s, r/1024, s/fl, u, y }'
 done
 # Each round too: one slow run (the file system busy with something else)
 # shows here rather than only shifting a median.
 printf '\nEach run (wall s, user s, sys s, in order):\n'
-awk '{printf "  %-6s %6.2f %6.2f %6.2f\n", $1, $2, $4, $5}' "$times"
+awk '{printf "  %-9s %6.2f %6.2f %6.2f\n", $1, $2, $4, $5}' "$times"
 printf '\nCPU time stolen by the hypervisor during the timing: %.1f s\n' \
   "$(echo "($steal_after - $steal_before) / $(getconf CLK_TCK)" | bc -l)"
 # Freed inodes stay "recently deleted" for minutes and slow down creating
