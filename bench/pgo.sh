@@ -19,22 +19,26 @@ WORK=${WORK:-/tmp/husk-bench}
 
 host=$(rustc -vV | awk '/^host:/{print $2}')
 major=$(rustc -vV | awk '/^LLVM version:/{split($3, v, "."); print v[1]}')
-profdata=${LLVM_PROFDATA:-}
-if [ -z "$profdata" ]; then
-  for p in "$(rustc --print sysroot)/lib/rustlib/$host/bin/llvm-profdata" \
-           "/usr/lib/llvm-$major/bin/llvm-profdata" \
-           "$(command -v "llvm-profdata-$major" || true)" \
-           "$(command -v llvm-profdata || true)"; do
-    # A profile is read only by the LLVM that wrote it, or a newer one of
-    # the same major version.
-    if [ -x "$p" ] && "$p" --version 2>/dev/null | grep -q "LLVM version $major\."; then
-      profdata=$p
-      break
-    fi
-  done
+if [ -n "${LLVM_PROFDATA:-}" ]; then
+  candidates=("$LLVM_PROFDATA")
+else
+  candidates=("$(rustc --print sysroot)/lib/rustlib/$host/bin/llvm-profdata"
+              "/usr/lib/llvm-$major/bin/llvm-profdata"
+              "$(command -v "llvm-profdata-$major" || true)"
+              "$(command -v llvm-profdata || true)")
 fi
+profdata=
+for p in "${candidates[@]}"; do
+  # A profile is read only by the LLVM that wrote it, or a newer one of
+  # the same major version.
+  if [ -x "$p" ] && "$p" --version 2>/dev/null | grep -q "LLVM version $major\."; then
+    profdata=$p
+    break
+  fi
+done
 if [ -z "$profdata" ]; then
-  echo "pgo: no llvm-profdata of LLVM $major (rustc's): install rustup's llvm-tools component or Debian's llvm-$major, or set LLVM_PROFDATA" >&2
+  echo "pgo: no llvm-profdata of LLVM $major (rustc's) in: ${candidates[*]}" >&2
+  echo "pgo: install rustup's llvm-tools component or Debian's llvm-$major, or set LLVM_PROFDATA" >&2
   exit 2
 fi
 
