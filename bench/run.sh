@@ -110,10 +110,20 @@ for name in $names; do
   awk -v l="$label" -v s="$secs" -v r="$rss" -v b="$bytes" -v f="$files" -v fl="$floor" -v u="$usr" -v y="$sys" 'BEGIN {
     printf "| %-24s | %8.2f | %8.1f | %9.0f | %12.1f | %8.2f | %8.2f | %8.2f |\n", l, s, b/1e6/s, f/s, r/1024, s/fl, u, y }'
 done
-# Each round too: one slow run (the file system busy with something else)
-# shows here rather than only shifting a median.
-printf '\nEach run (wall s, user s, sys s, in order):\n'
-awk '{printf "  %-9s %6.2f %6.2f %6.2f\n", $1, $2, $4, $5}' "$times"
+# Each round too, each run against its own round's floor: one slow run
+# (the file system busy with something else) shows here rather than only
+# shifting a median, and a round where the file system slowed every
+# command reads differently from one where only husk was slower.
+printf '\nEach run (wall s, user s, sys s, × its round'"'"'s floor, in order):\n'
+awk '$1 == "floor" { fl = $2 }
+     { printf "  %-9s %6.2f %6.2f %6.2f %6.2f\n", $1, $2, $4, $5, $2 / fl }' "$times"
+printf '\nMedian of the per-round ratios:'
+for name in $names; do
+  [ "$name" = floor ] && continue
+  r=$(awk -v n="$name" '$1 == "floor" { fl = $2 } $1 == n { print $2 / fl }' "$times" | median)
+  printf ' %s %.2f×' "$name" "$r"
+done
+echo
 printf '\nCPU time stolen by the hypervisor during the timing: %.1f s\n' \
   "$(echo "($steal_after - $steal_before) / $(getconf CLK_TCK)" | bc -l)"
 # Freed inodes stay "recently deleted" for minutes and slow down creating
