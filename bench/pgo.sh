@@ -56,8 +56,14 @@ build() { # TARGET_DIR RUSTFLAGS
 }
 # Outputs go to memory where there is some: deleting trees on ext4 slows
 # down the next files created there (see bench/run.sh).
-scratch=$(mktemp -d -p "$([ -w /dev/shm ] && echo /dev/shm || echo "$WORK")" husk-pgo.XXXXXX)
-trap 'rm -rf "$scratch"' EXIT
+if [ -w /dev/shm ]; then
+  scratch=$(mktemp -d -p /dev/shm husk-pgo.XXXXXX)
+  trap 'rm -rf "$scratch"' EXIT
+else
+  # On disk, the cleanup is one that bench/run.sh waits out.
+  scratch=$(mktemp -d -p "$WORK" husk-pgo.XXXXXX)
+  trap 'rm -rf "$scratch"; touch "$WORK/.last-cleanup"' EXIT
+fi
 
 # The instrumented build writes its counts under raw/, emptied first.
 raw=$PWD/target/pgo-gen/raw
