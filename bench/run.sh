@@ -33,9 +33,11 @@ case "$CACHE" in
 esac
 
 cargo build --release --quiet --bin husk --example gen_corpus --example copy_floor
+# Each husk build is timed as clean and diff, with a suffix for the PGO one.
+builds="target/release/husk"
 names="floor clean diff"
 if [ "${PGO:-0}" = 1 ]; then
-  pgo=$(bench/pgo.sh)
+  builds="$builds $(bench/pgo.sh)"
   names="$names clean-pgo diff-pgo"
 fi
 
@@ -64,6 +66,9 @@ runs="$WORK/runs-$$"
 mkdir -p "$runs"
 times="$runs/times"
 : > "$times"
+# Each line of $times: NAME WALL RSS USER SYS and WALL over its round's
+# floor (the floor runs first in each round).
+round_floor=1
 timed() { # NAME COMMAND...
   local name=$1; shift
   # Each command starts with nothing left to write back: the previous one's
@@ -72,7 +77,9 @@ timed() { # NAME COMMAND...
   if [ "$CACHE" = cold ]; then echo 3 > /proc/sys/vm/drop_caches; fi
   /usr/bin/time -f "%e %M %U %S" -o "$runs/t" "$@" > /dev/null 2> "$runs/stderr" || {
     echo "bench: $name failed:" >&2; cat "$runs/stderr" >&2; exit 1; }
-  echo "$name $(cat "$runs/t")" >> "$times"
+  local wall; wall=$(cut -d' ' -f1 "$runs/t")
+  [ "$name" = floor ] && round_floor=$wall
+  echo "$name $(cat "$runs/t") $(echo "$wall / $round_floor" | bc -l)" >> "$times"
 }
 # CPU time the hypervisor gave to other guests while this VM wanted it
 # ("steal", in clock ticks): a noisy neighbour shows here, not in the table.
@@ -80,12 +87,12 @@ steal() { awk '/^cpu /{print $9 + 0}' /proc/stat 2>/dev/null || echo 0; }
 steal_before=$(steal)
 for r in $(seq 1 "$ROUNDS"); do
   timed floor target/release/examples/copy_floor "$corpus" "$runs/floor-$r" --jobs "$JOBS"
-  timed clean target/release/husk clean "$corpus" -o "$runs/clean-$r" -q -j "$JOBS"
-  timed diff target/release/husk clean "$corpus" -o "$runs/diff-$r" -q -j "$JOBS" --diff
-  if [ -n "${pgo:-}" ]; then
-    timed clean-pgo "$pgo" clean "$corpus" -o "$runs/clean-pgo-$r" -q -j "$JOBS"
-    timed diff-pgo "$pgo" clean "$corpus" -o "$runs/diff-pgo-$r" -q -j "$JOBS" --diff
-  fi
+  suffix=
+  for husk in $builds; do
+    timed "clean$suffix" "$husk" clean "$corpus" -o "$runs/clean$suffix-$r" -q -j "$JOBS"
+    timed "diff$suffix" "$husk" clean "$corpus" -o "$runs/diff$suffix-$r" -q -j "$JOBS" --diff
+    suffix=-pgo
+  done
 done
 
 steal_after=$(steal)
@@ -115,12 +122,11 @@ done
 # shifting a median, and a round where the file system slowed every
 # command reads differently from one where only husk was slower.
 printf '\nEach run (wall s, user s, sys s, × its round'"'"'s floor, in order):\n'
-awk '$1 == "floor" { fl = $2 }
-     { printf "  %-9s %6.2f %6.2f %6.2f %6.2f\n", $1, $2, $4, $5, $2 / fl }' "$times"
+awk '{ printf "  %-9s %6.2f %6.2f %6.2f %6.2f\n", $1, $2, $4, $5, $6 }' "$times"
 printf '\nMedian of the per-round ratios:'
 for name in $names; do
   [ "$name" = floor ] && continue
-  r=$(awk -v n="$name" '$1 == "floor" { fl = $2 } $1 == n { print $2 / fl }' "$times" | median)
+  r=$(awk -v n="$name" '$1 == n { print $6 }' "$times" | median)
   printf ' %s %.2f×' "$name" "$r"
 done
 echo
